@@ -1,0 +1,148 @@
+"""Command line: parses options and wires the stages together; no pricing or parsing lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kms_infracost import __version__
+from kms_infracost.errors import UserError
+
+FORMAT_NAMES = ("table", "json")
+
+
+class KmsGroup(click.Group):
+    """Turns every UserError into one line on stderr and exit 2 — never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            click.echo(f"kms-infracost: error: {exc.one_line()}", err=True)
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            click.echo("kms-infracost: interrupted", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: still one line, the detail only on request
+            if os.environ.get("KMS_INFRACOST_DEBUG"):
+                raise
+            click.echo(
+                f"kms-infracost: internal error: {type(exc).__name__}: {exc} "
+                "(set KMS_INFRACOST_DEBUG=1 for the traceback and report it)",
+                err=True,
+            )
+            ctx.exit(2)
+
+
+def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not a number") from None
+    if not number.is_finite() or number < 0:
+        raise click.BadParameter(f"{value!r} must be a non-negative number")
+    return number
+
+
+def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.argument("paths", nargs=-1),
+        click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
+                     help="Output format; repeat for several (pair each with an --out-file in order)."),
+        click.option("--out-file", "out_files", multiple=True, type=click.Path(dir_okay=False),
+                     help="Write the matching --format here instead of stdout (written atomically)."),
+        click.option("--usage-file", type=click.Path(dir_okay=False), help="Usage file (Infracost shape)."),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False),
+                     help="Config file (pyproject.toml or .kms-infracost.toml); default: found walking up."),
+        click.option("--price-book", help="Price book name (see `kms-infracost pricing`)."),
+        click.option("--region", "default_region", help="Region for resources whose provider names none."),
+        click.option("--days-per-month", type=click.IntRange(1, 31), help="Days in a billed month (default 30)."),
+        click.option("--max-total", callback=_decimal, help="Fail when the monthly total exceeds this."),
+        click.option("--max-per-key", callback=_decimal, help="Fail when one key's monthly cost exceeds this."),
+        click.option("--soft-fail", is_flag=True, help="Report failures but exit 0."),
+        click.option("--strict", is_flag=True, help="Treat every assumption about an unknown value as a failure."),
+        click.option("--no-color", is_flag=True, help="Plain output (the default output has no colour codes)."),
+        click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr."),
+        click.option("-v", "--verbose", is_flag=True, help="Show where each usage figure came from."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@dataclass
+class RunOptions:
+    paths: tuple[str, ...]
+    formats: tuple[str, ...] = ()
+    out_files: tuple[str, ...] = ()
+    usage_file: str | None = None
+    config_file: str | None = None
+    price_book: str | None = None
+    default_region: str | None = None
+    days_per_month: int | None = None
+    max_total: Decimal | None = None
+    max_per_key: Decimal | None = None
+    soft_fail: bool = False
+    strict: bool = False
+    no_color: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@click.group(cls=KmsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kms-infracost")
+def cli() -> None:
+    """Estimate Alibaba Cloud KMS costs from Terraform and fail when limits are exceeded."""
+
+
+@cli.command()
+@common_options
+def check(**kwargs: Any) -> None:
+    """Estimate and apply thresholds and rules; exit 1 when one fails."""
+    from kms_infracost.run import run
+
+    sys.exit(run(RunOptions(**kwargs), enforce=True))
+
+
+@cli.command()
+@common_options
+def breakdown(**kwargs: Any) -> None:
+    """Estimate only; never exits 1."""
+    from kms_infracost.run import run
+
+    sys.exit(run(RunOptions(**kwargs), enforce=False))
+
+
+@cli.command()
+@click.option("--price-book", help="Price book name; default from config, else kms1-intl.")
+@click.option("--region", help="Show which price column applies to this region.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+def pricing(price_book: str | None, region: str | None, config_file: str | None) -> None:
+    """Print the price book that would be used."""
+    from kms_infracost.config import load_config
+    from kms_infracost.pricing.book import available_books, load_book, region_table
+    from kms_infracost.report.pricing_text import render_book
+
+    config = load_config(config_file, Path.cwd())
+    book = load_book(price_book or config.price_book)
+    region_info = None
+    if region:
+        cls, known = region_table().classify(region)
+        region_info = (region, cls, known, book.column(cls))
+    click.echo(render_book(book, config.days_per_month, region_info, available_books()), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="kms-infracost")

@@ -1,0 +1,35 @@
+"""Errors a user can fix. The CLI prints each as one line and exits 2; nothing else may escape."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input or command line: the message says what is wrong and what to do."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+
+    def one_line(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        text = f"{where}{self.message}"
+        return " ".join(text.split())
+
+
+def closest(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str | None:
+    """The nearest valid spelling, so an error can say 'did you mean …'."""
+    import difflib
+
+    found = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.5)
+    return found[0] if found else None
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
+    best = closest(word, choices)
+    return f" (did you mean {best!r}?)" if best else f" (valid: {', '.join(sorted(choices))})"

@@ -1,0 +1,133 @@
+"""What the sources find and the later stages price: plain data, no behaviour beyond naming.
+
+A source turns its input into these objects; usage, pricing, policy and report read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+KEY = "alicloud_kms_key"
+KEY_VERSION = "alicloud_kms_key_version"
+ALIAS = "alicloud_kms_alias"
+INSTANCE = "alicloud_kms_instance"
+SECRET = "alicloud_kms_secret"
+CIPHERTEXT = "alicloud_kms_ciphertext"
+
+#: resource types the tool models; every other alicloud_kms_* type is reported as not priced.
+KMS_TYPES = (KEY, KEY_VERSION, ALIAS, INSTANCE, SECRET, CIPHERTEXT)
+
+CREATE, UPDATE, DELETE, REPLACE, NOOP = "create", "update", "delete", "replace", "no-op"
+
+
+@dataclass
+class Resource:
+    """One resource instance, as Terraform addresses it."""
+
+    address: str
+    type: str
+    name: str
+    module_address: str = ""
+    action: str = CREATE
+    region: str = ""
+    region_source: str = ""
+    file: str | None = None
+    line: int | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    assumptions: list[str] = field(default_factory=list)
+    #: the same resource as it was before this change (update, replace, delete); None for a create.
+    before: Resource | None = None
+
+    @property
+    def exists_after(self) -> bool:
+        return self.action != DELETE
+
+
+@dataclass
+class KmsKey(Resource):
+    key_spec: str = "Aliyun_AES_256"
+    protection_level: str = "SOFTWARE"
+    key_usage: str = "ENCRYPT/DECRYPT"
+    origin: str = "Aliyun_KMS"
+    status: str = "Enabled"
+    automatic_rotation: str = "Disabled"
+    rotation_interval: str | None = None
+    dkms_instance_id: str | None = None
+    #: True when dkms_instance_id is set but only known after apply (a reference to an instance).
+    in_instance: bool = False
+    instance_address: str | None = None
+    service_key: bool = False
+
+
+@dataclass
+class KmsKeyVersion(Resource):
+    #: address of the alicloud_kms_key this version belongs to, when the configuration says.
+    key_address: str | None = None
+
+
+@dataclass
+class KmsAlias(Resource):
+    alias_name: str | None = None
+    key_address: str | None = None
+
+
+@dataclass
+class KmsInstance(Resource):
+    payment_type: str = "Subscription"
+    product_version: str = "3"
+    spec: int | None = None
+    key_num: int | None = None
+    secret_num: int | None = None
+    period: int | None = None
+
+
+@dataclass
+class KmsSecret(Resource):
+    """A secret; its value is never kept here (sensitive)."""
+
+    dkms_instance_id: str | None = None
+    instance_address: str | None = None
+
+
+@dataclass
+class KmsCiphertext(Resource):
+    key_address: str | None = None
+
+
+@dataclass
+class OtherKmsResource(Resource):
+    """An alicloud_kms_* type the tool knows exists but does not price (policies, network rules …)."""
+
+
+@dataclass
+class Inventory:
+    """Everything a source found, plus what it had to assume."""
+
+    resources: list[Resource] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: where the inventory came from (a plan file, HCL directories) for reports.
+    origin: str = ""
+
+
+@dataclass
+class Usage:
+    """Usage of one resource that the configuration cannot say, each value with where it came from."""
+
+    values: dict[str, Decimal] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def get(self, name: str, default: Decimal) -> tuple[Decimal, str]:
+        if name in self.values:
+            return self.values[name], self.sources[name]
+        return default, "built-in default"
+
+
+def as_plain(value: Any) -> Any:
+    """Plan/HCL values with Decimal or tuples turned into JSON-friendly types."""
+    if isinstance(value, dict):
+        return {str(k): as_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [as_plain(v) for v in value]
+    return value

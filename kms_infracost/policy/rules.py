@@ -1,0 +1,53 @@
+"""JSONPath rules over the JSON report (jsonpath-ng's extended parser): a rule fails where its path matches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kms_infracost.errors import UserError
+from kms_infracost.policy.violation import Violation
+from kms_infracost.pricing.document import plain_numbers
+
+
+def _resource_of(match: Any, document: dict[str, Any]) -> dict[str, Any] | None:
+    """The report resource a match lies in, so the violation can point at its file and line."""
+    context = match
+    while context is not None:
+        value = context.value
+        if isinstance(value, dict) and "address" in value and "cost_components" in value:
+            return value
+        context = context.context
+    return None
+
+
+def evaluate_rules(rules: list[dict[str, str]], document: dict[str, Any]) -> list[Violation]:
+    from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
+    from jsonpath_ng.ext import parse
+
+    # jsonpath-ng never matches Decimal values in filters: evaluate over plain numbers
+    view = plain_numbers(document)
+    found: list[Violation] = []
+    for rule in rules:
+        try:
+            expression = parse(rule["path"])
+        except (JsonPathParserError, JsonPathLexerError, Exception) as exc:  # the parser raises bare Exception too
+            raise UserError(f"rule {rule['id']}: path does not parse: {exc}") from None
+        try:
+            matches = expression.find(view)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise UserError(f"rule {rule['id']}: path cannot be evaluated: {exc}") from None
+        for match in matches:
+            resource = _resource_of(match, view)
+            address = resource["address"] if resource else None
+            message = rule["message"] if not address else f"{address}: {rule['message']}"
+            found.append(
+                Violation(
+                    rule=rule["id"],
+                    message=message,
+                    address=address,
+                    severity=rule.get("severity", "error"),
+                    file=resource.get("file") if resource else None,
+                    line=resource.get("line") if resource else None,
+                )
+            )
+    return found

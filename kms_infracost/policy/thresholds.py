@@ -1,0 +1,57 @@
+"""Cost thresholds: a total for the whole change, and a cap on any one priced resource."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kms_infracost.policy.violation import Violation
+from kms_infracost.pricing.engine import Estimate
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """Amounts in messages: two decimals unless that would hide a non-zero amount."""
+    quantized = amount.quantize(Decimal("0.01"))
+    if quantized == 0 and amount != 0:
+        return f"{amount.normalize():f} {currency}"
+    return f"{quantized:,} {currency}"
+
+
+def check_thresholds(estimate: Estimate, thresholds: dict[str, Decimal]) -> list[Violation]:
+    currency = estimate.book.currency
+    found: list[Violation] = []
+    limit = thresholds.get("monthly_per_key")
+    if limit is not None:
+        for priced in estimate.resources:
+            cost = priced.monthly_cost
+            if cost > limit:
+                r = priced.resource
+                found.append(
+                    Violation(
+                        rule="monthly_per_key",
+                        address=r.address,
+                        message=(
+                            f"{r.address} costs {money(cost, currency)} a month, "
+                            f"over the per-key limit of {money(limit, currency)}"
+                        ),
+                        actual=cost,
+                        limit=limit,
+                        file=r.file,
+                        line=r.line,
+                    )
+                )
+    limit = thresholds.get("monthly_total")
+    if limit is not None:
+        total = estimate.total_monthly_cost
+        if total > limit:
+            found.append(
+                Violation(
+                    rule="monthly_total",
+                    message=(
+                        f"total KMS cost {money(total, currency)} a month is over the limit of "
+                        f"{money(limit, currency)}"
+                    ),
+                    actual=total,
+                    limit=limit,
+                )
+            )
+    return found

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass
+class Violation:
+    rule: str
+    message: str
+    address: str | None = None
+    actual: Decimal | None = None
+    limit: Decimal | None = None
+    severity: str = "error"
+    skipped: bool = False
+    skip_reason: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def fails(self) -> bool:
+        return self.severity == "error" and not self.skipped

@@ -1,0 +1,167 @@
+"""Price books: one TOML file per book under `books/`, loaded by name; amounts are Decimal as written."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from kms_infracost.errors import UserError, did_you_mean
+
+DEFAULT_BOOK = "kms1-intl"
+
+
+@dataclass(frozen=True)
+class PriceRow:
+    price: Decimal
+    protection_level: str = "*"
+    spec_class: str = "*"
+    column: str = "*"
+
+    def matches(self, protection_level: str, spec_class: str, column: str) -> bool:
+        return all(
+            want == "*" or want == have
+            for want, have in (
+                (self.protection_level, protection_level),
+                (self.spec_class, spec_class),
+                (self.column, column),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    protection_level: str
+    spec_class: str
+    first_units: int
+    price_beyond: Decimal
+
+
+@dataclass(frozen=True)
+class PriceBook:
+    name: str
+    title: str
+    currency: str
+    source: str
+    effective_date: str
+    hosting_unit: str
+    api_calls_per_unit: int
+    free_api_calls_per_month: int
+    spec_classes: dict[str, tuple[str, ...]]
+    columns: dict[str, str]
+    hosting: tuple[PriceRow, ...]
+    api: tuple[PriceRow, ...]
+    tiers: tuple[Tier, ...] = field(default=())
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def per_version(self) -> bool:
+        return self.hosting_unit == "key version"
+
+    def spec_class(self, key_spec: str) -> str | None:
+        for cls, specs in self.spec_classes.items():
+            if key_spec in specs:
+                return cls
+        return None
+
+    def column(self, region_class: str) -> str:
+        return self.columns.get(region_class, next(iter(self.columns.values())))
+
+    def hosting_price(self, protection_level: str, spec_class: str, column: str) -> Decimal | None:
+        return _first(self.hosting, protection_level, spec_class, column)
+
+    def api_price(self, spec_class: str, column: str) -> Decimal | None:
+        return _first(self.api, "*", spec_class, column)
+
+
+def _first(rows: tuple[PriceRow, ...], protection: str, spec_class: str, column: str) -> Decimal | None:
+    for row in rows:
+        if row.matches(protection, spec_class, column):
+            return row.price
+    return None
+
+
+def available_books() -> list[str]:
+    folder = resources.files("kms_infracost.pricing") / "books"
+    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+@lru_cache(maxsize=None)
+def load_book(name: str) -> PriceBook:
+    books = available_books()
+    if name not in books:
+        raise UserError(f"unknown price book {name!r}{did_you_mean(name, books)}; set price_book or --price-book")
+    path = resources.files("kms_infracost.pricing") / "books" / f"{name}.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+
+    def dec(value: Any) -> Decimal:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+
+    def rows(key: str) -> tuple[PriceRow, ...]:
+        return tuple(
+            PriceRow(
+                price=dec(r["price"]),
+                protection_level=str(r.get("protection_level", "*")),
+                spec_class=str(r.get("spec_class", "*")),
+                column=str(r.get("column", "*")),
+            )
+            for r in data.get(key, [])
+        )
+
+    return PriceBook(
+        name=data["name"],
+        title=data["title"],
+        currency=data["currency"],
+        source=data["source"],
+        effective_date=str(data["effective_date"]),
+        hosting_unit=data["hosting_unit"],
+        api_calls_per_unit=int(data["api_calls_per_unit"]),
+        free_api_calls_per_month=int(data.get("free_api_calls_per_month", 0)),
+        spec_classes={k: tuple(v) for k, v in data["spec_classes"].items()},
+        columns=dict(data["columns"]),
+        hosting=rows("hosting"),
+        api=rows("api"),
+        tiers=tuple(
+            Tier(
+                name=t["name"],
+                protection_level=t["protection_level"],
+                spec_class=t["spec_class"],
+                first_units=int(t["first_units"]),
+                price_beyond=dec(t["price_beyond"]),
+            )
+            for t in data.get("tiers", [])
+        ),
+        raw=data,
+    )
+
+
+@dataclass(frozen=True)
+class RegionTable:
+    classes: dict[str, tuple[str, ...]]
+    guesses: tuple[dict[str, str], ...]
+
+    def classify(self, region: str) -> tuple[str, bool]:
+        """(region class, known): known is False when the class was guessed from the name."""
+        for cls, regions in self.classes.items():
+            if region in regions:
+                return cls, True
+        for guess in self.guesses:
+            if "contains" in guess and guess["contains"] in region:
+                return guess["class"], False
+            if "prefix" in guess and region.startswith(guess["prefix"]):
+                return guess["class"], False
+        return "international", False
+
+
+@lru_cache(maxsize=1)
+def region_table() -> RegionTable:
+    text = (resources.files("kms_infracost.pricing") / "regions.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    return RegionTable(
+        classes={k: tuple(v) for k, v in data["classes"].items()},
+        guesses=tuple(data.get("guess", [])),
+    )

@@ -1,0 +1,130 @@
+"""The estimate as plain data: the JSON report's body, also what JSONPath rules are evaluated over.
+
+Amounts stay Decimal here; each report decides how to write them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from kms_infracost import __version__, model
+from kms_infracost.pricing.engine import Estimate, PricedResource
+
+SCHEMA_VERSION = "1.0"
+
+
+def _key_fields(resource: model.Resource) -> dict[str, Any]:
+    if isinstance(resource, model.KmsKey):
+        return {
+            "key_spec": resource.key_spec,
+            "protection_level": resource.protection_level,
+            "status": resource.status,
+            "key_usage": resource.key_usage,
+            "origin": resource.origin,
+            "automatic_rotation": resource.automatic_rotation,
+            "rotation_interval": resource.rotation_interval,
+            "in_instance": resource.in_instance,
+        }
+    if isinstance(resource, (model.KmsKeyVersion, model.KmsAlias, model.KmsCiphertext)):
+        return {"key_address": resource.key_address}
+    if isinstance(resource, model.KmsInstance):
+        return {
+            "payment_type": resource.payment_type,
+            "product_version": resource.product_version,
+            "spec": resource.spec,
+            "key_num": resource.key_num,
+            "secret_num": resource.secret_num,
+        }
+    return {}
+
+
+def resource_document(priced: PricedResource) -> dict[str, Any]:
+    r = priced.resource
+    doc: dict[str, Any] = {
+        "address": r.address,
+        "type": r.type,
+        "name": r.name,
+        "module": r.module_address,
+        "action": r.action,
+        "region": r.region,
+        "region_source": r.region_source,
+        "region_class": priced.region_class,
+        "key_spec": getattr(r, "key_spec", None),
+        "spec_class": priced.spec_class,
+        "protection_level": getattr(r, "protection_level", None),
+        "status": getattr(r, "status", None),
+        "monthly_cost": priced.monthly_cost,
+        "past_monthly_cost": priced.past_monthly_cost,
+        "cost_components": [
+            {
+                "name": c.name,
+                "unit": c.unit,
+                "quantity": c.quantity,
+                "unit_price": c.unit_price,
+                "monthly_cost": c.monthly_cost,
+                "usage_source": c.usage_source,
+            }
+            for c in priced.components
+        ],
+        "file": r.file,
+        "line": r.line,
+        "tags": dict(r.tags),
+        "assumptions": list(r.assumptions),
+        "notes": list(priced.notes),
+    }
+    doc.update({k: v for k, v in _key_fields(r).items() if k not in doc})
+    return doc
+
+
+def estimate_document(estimate: Estimate) -> dict[str, Any]:
+    book = estimate.book
+    resources = [resource_document(p) for p in estimate.resources]
+    has_past = any(p.past_monthly_cost is not None for p in estimate.resources)
+    doc: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool_version": __version__,
+        "price_book": {
+            "name": book.name,
+            "title": book.title,
+            "currency": book.currency,
+            "effective_date": book.effective_date,
+            "source": book.source,
+        },
+        "days_per_month": estimate.days_per_month,
+        "currency": book.currency,
+        "total_monthly_cost": estimate.total_monthly_cost,
+        "resources": resources,
+        "account_items": [
+            {
+                "name": a.name,
+                "unit": a.unit,
+                "quantity": a.quantity,
+                "unit_price": a.unit_price,
+                "monthly_cost": a.monthly_cost,
+                "note": a.note,
+            }
+            for a in estimate.account_items
+        ],
+        "violations": [],
+        "warnings": list(estimate.warnings),
+    }
+    if has_past:
+        past = estimate.past_total_monthly_cost
+        doc["past_total_monthly_cost"] = past
+        doc["diff_total_monthly_cost"] = estimate.total_monthly_cost - past
+    return doc
+
+
+def plain_numbers(value: Any) -> Any:
+    """Decimals as int/float, for JSON writers and for jsonpath-ng filters (which never match Decimal)."""
+    if isinstance(value, Decimal):
+        normal = value.normalize()
+        if normal == normal.to_integral_value():
+            return int(normal)
+        return float(normal)
+    if isinstance(value, dict):
+        return {k: plain_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_numbers(v) for v in value]
+    return value

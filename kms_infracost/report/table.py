@@ -1,0 +1,91 @@
+"""`--format table`: what a person reads before `terraform apply`.
+
+One row per resource with its cost components under it, account-wide items, the total, then every
+failed threshold or rule in words.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+
+def fmt_money(amount: Decimal | None) -> str:
+    if amount is None:
+        return "-"
+    quantized = amount.quantize(Decimal("0.01"))
+    if quantized == 0 and amount != 0:
+        return f"{amount.normalize():f}"
+    return f"{quantized:,}"
+
+
+def fmt_number(amount: Decimal) -> str:
+    text = f"{amount.normalize():f}"
+    return text
+
+
+def _resource_rows(res: dict[str, Any], verbose: bool) -> list[tuple[str, str, str, str]]:
+    spec = " ".join(x for x in (res.get("key_spec"), res.get("protection_level")) if x)
+    action = res["action"]
+    marker = {"create": "+", "delete": "-", "update": "~", "replace": "-/+", "no-op": " "}.get(action, "?")
+    rows = [(f"{marker} {res['address']}", res["region"], spec, fmt_money(res["monthly_cost"]))]
+    for c in res["cost_components"]:
+        detail = f"{fmt_number(c['quantity'])} {c['unit']} x {fmt_number(c['unit_price'])}"
+        if verbose and c.get("usage_source"):
+            detail += f"  [{c['usage_source']}]"
+        rows.append((f"    {c['name']}", "", detail, fmt_money(c["monthly_cost"])))
+    for note in res.get("notes", []):
+        rows.append((f"    ({note})", "", "", ""))
+    return rows
+
+
+def render(document: dict[str, Any], verbose: bool = False) -> str:
+    book = document["price_book"]
+    currency = document["currency"]
+    lines = [
+        f"Price book {book['name']}: {book['title']} ({currency}, effective {book['effective_date']}), "
+        f"{document['days_per_month']}-day month",
+        "",
+    ]
+    header = ("Resource", "Region", "Spec / quantity", f"Monthly {currency}")
+    rows: list[tuple[str, str, str, str]] = []
+    for res in document["resources"]:
+        rows.extend(_resource_rows(res, verbose))
+    if document["account_items"]:
+        rows.append(("Account-wide", "", "", ""))
+        for item in document["account_items"]:
+            detail = f"{fmt_number(item['quantity'])} {item['unit']} x {fmt_number(item['unit_price'])}"
+            rows.append((f"    {item['name']}", "", detail, fmt_money(item["monthly_cost"])))
+    if not document["resources"]:
+        rows.append(("(no KMS resources found)", "", "", ""))
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+
+    def line(r: tuple[str, str, str, str]) -> str:
+        return f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]:>{widths[3]}}".rstrip()
+
+    lines.append(line(header))
+    lines.append("-" * len(line(header)))
+    lines.extend(line(r) for r in rows)
+    lines.append("-" * len(line(header)))
+    total = f"{fmt_money(document['total_monthly_cost'])} {currency}"
+    lines.append(f"TOTAL monthly cost: {total}")
+    if "past_total_monthly_cost" in document:
+        lines.append(
+            f"  before this change: {fmt_money(document['past_total_monthly_cost'])} {currency}, "
+            f"change: {_signed(document['diff_total_monthly_cost'])} {currency}"
+        )
+    violations = document.get("violations", [])
+    failed = [v for v in violations if not v["skipped"]]
+    skipped = [v for v in violations if v["skipped"]]
+    if failed:
+        lines.append("")
+        lines.append(f"{len(failed)} check(s) failed:")
+        lines.extend(f"  FAIL [{v['rule']}] {v['message']}" for v in failed)
+    if skipped:
+        lines.append("")
+        lines.extend(f"  SKIPPED [{v['rule']}] {v['message']} (reason: {v['skip_reason']})" for v in skipped)
+    return "\n".join(lines) + "\n"
+
+
+def _signed(amount: Decimal) -> str:
+    return ("+" if amount > 0 else "") + fmt_money(amount)

@@ -1,0 +1,160 @@
+"""One estimate run: sources -> usage -> pricing -> policy -> report, as the CLI commands share it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kms_infracost import model
+from kms_infracost.errors import UserError
+
+if TYPE_CHECKING:
+    from kms_infracost.cli import RunOptions
+    from kms_infracost.config import Config
+
+
+def _plan_like(path: str) -> bool:
+    if path == "-":
+        return True
+    p = Path(path)
+    if p.is_dir():
+        return False
+    return p.suffix not in (".tf", ".tofu", ".tfvars", ".hcl") and not p.name.endswith(".tf.json")
+
+
+def load_inventory(paths: tuple[str, ...], config: Config) -> model.Inventory:
+    from kms_infracost.sources.plan import load_plan
+
+    inventory = model.Inventory()
+    for path in paths or (".",):
+        if path != "-" and not os.path.exists(path):
+            raise UserError("no such file or directory", path)
+        if not _plan_like(path):
+            raise UserError(
+                "reading Terraform HCL directly is not available in this version; "
+                "give a plan JSON made by `terraform show -json PLAN`",
+                path,
+            )
+        found = load_plan(path, default_region=config.default_region)
+        inventory.resources.extend(found.resources)
+        inventory.warnings.extend(found.warnings)
+        inventory.origin = ", ".join(x for x in (inventory.origin, found.origin) if x)
+    return inventory
+
+
+def run(options: RunOptions, *, enforce: bool) -> int:
+    from kms_infracost.config import load_config
+    from kms_infracost.policy.thresholds import check_thresholds
+    from kms_infracost.policy.violation import Violation
+    from kms_infracost.pricing.book import load_book
+    from kms_infracost.pricing.document import estimate_document
+    from kms_infracost.pricing.engine import estimate
+    from kms_infracost.report import renderer
+
+    config = load_config(options.config_file, Path.cwd())
+    if options.price_book:
+        config.price_book = options.price_book
+    if options.default_region:
+        config.default_region = options.default_region
+    if options.days_per_month:
+        config.days_per_month = options.days_per_month
+    if options.usage_file:
+        config.usage_file = options.usage_file
+    if options.max_total is not None:
+        config.thresholds["monthly_total"] = options.max_total
+    if options.max_per_key is not None:
+        config.thresholds["monthly_per_key"] = options.max_per_key
+    if len(options.out_files) > max(len(options.formats), 1):
+        raise UserError("more --out-file than --format options; give one --format per --out-file")
+
+    book = load_book(config.price_book)
+    inventory = load_inventory(options.paths, config)
+
+    usage_lookup = None
+    usage_warnings: list[str] = []
+    if config.usage_file:
+        from kms_infracost.usage.usagefile import load_usage_file
+
+        usage_file = load_usage_file(config.usage_file)
+        usage_file.check_addresses([r.address for r in inventory.resources])
+        usage_lookup = usage_file.usage_for
+        usage_warnings = usage_file.warnings
+
+    result = estimate(inventory, book, days_per_month=config.days_per_month, usage=usage_lookup)
+    result.warnings[:0] = usage_warnings
+    document = estimate_document(result)
+
+    violations: list[Violation] = []
+    if enforce:
+        violations.extend(check_thresholds(result, config.thresholds))
+        if config.rules:
+            from kms_infracost.policy.rules import evaluate_rules
+
+            violations.extend(evaluate_rules(config.rules, document))
+        if options.strict:
+            for priced in result.resources:
+                for text in priced.resource.assumptions:
+                    violations.append(
+                        Violation(rule="strict-assumption", address=priced.resource.address,
+                                  message=f"{priced.resource.address}: {text} (--strict)",
+                                  file=priced.resource.file, line=priced.resource.line)
+                    )
+    document["violations"] = [
+        {
+            "rule": v.rule,
+            "address": v.address,
+            "message": v.message,
+            "actual": v.actual,
+            "limit": v.limit,
+            "severity": v.severity,
+            "skipped": v.skipped,
+            "skip_reason": v.skip_reason,
+            "file": v.file,
+            "line": v.line,
+        }
+        for v in violations
+    ]
+
+    formats = options.formats or ("table",)
+    outputs: list[tuple[str | None, str]] = []
+    for index, name in enumerate(formats):
+        text = renderer(name)(document, options.verbose)
+        target = options.out_files[index] if index < len(options.out_files) else None
+        outputs.append((target, text))
+
+    if not options.quiet:
+        for warning in document["warnings"]:
+            print(f"warning: {warning}", file=sys.stderr)
+    for target, text in outputs:  # everything rendered before anything is written
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            write_atomically(Path(target), text)
+    failed = [v for v in violations if v.fails]
+    if failed and enforce and not options.soft_fail:
+        return 1
+    return 0
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write beside the target and rename over it: an interrupted run leaves the old file whole."""
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError("cannot write: its folder does not exist", str(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise UserError(f"cannot write: {exc.strerror}", str(path)) from None

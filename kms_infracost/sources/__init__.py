@@ -1,0 +1,1 @@
+"""Sources turn an input (a plan JSON, HCL directories) into an Inventory of model objects."""

@@ -1,0 +1,267 @@
+"""Turn ResourceRecords into model objects the way the alicloud provider reads its arguments.
+
+Provider behaviour applied here (see PRICING.md): empty strings mean unset, numbers may arrive as strings,
+deprecated arguments (`key_state`, `is_enabled`) still decide the status, and an unset Optional+Computed
+attribute takes the provider's default. A value set by the configuration but unknown until apply is an
+explicit assumption with a warning, never a silent default.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kms_infracost import model
+from kms_infracost.sources.interface import ResourceRecord
+
+KEY_DEFAULTS = {
+    "key_spec": "Aliyun_AES_256",
+    "protection_level": "SOFTWARE",
+    "key_usage": "ENCRYPT/DECRYPT",
+    "origin": "Aliyun_KMS",
+    "automatic_rotation": "Disabled",
+    "status": "Enabled",
+}
+#: the provider's own fallback region when neither the configuration nor the environment names one
+PROVIDER_DEFAULT_REGION = "cn-beijing"
+REGION_ENV_VARS = ("ALIBABA_CLOUD_REGION", "ALICLOUD_REGION")
+
+_INDEX = re.compile(r"\[[^\]]*\]$")
+
+
+def present(value: Any) -> bool:
+    """The provider treats null and "" alike: not set."""
+    return value is not None and value != ""
+
+
+def to_int(value: Any) -> int | None:
+    """Numbers as Terraform may carry them: 3, 3.0, "3"; "" and null are unset."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
+
+
+def to_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def base_address(address: str) -> str:
+    """`module.a["x"].alicloud_kms_key.k[0]` -> `module.a["x"].alicloud_kms_key.k`."""
+    return _INDEX.sub("", address)
+
+
+class _Builder:
+    def __init__(self, env: Mapping[str, str], default_region: str | None) -> None:
+        self.env = env
+        self.default_region = default_region
+        self.warnings: list[str] = []
+
+    # -- region ------------------------------------------------------------------------------
+    def region(self, record: ResourceRecord, assumptions: list[str]) -> tuple[str, str]:
+        if record.provider_region:
+            return record.provider_region, f"provider {record.provider_label}"
+        if record.region_note is None:
+            for var in REGION_ENV_VARS:
+                value = self.env.get(var, "").strip()
+                if value:
+                    return value, f"environment {var}"
+        if self.default_region:
+            region, origin = self.default_region, "default_region in config"
+        else:
+            region, origin = PROVIDER_DEFAULT_REGION, "provider default"
+        why = record.region_note or (
+            f"provider {record.provider_label} sets no region and neither "
+            + " nor ".join(REGION_ENV_VARS)
+            + " is set"
+        )
+        text = f"region assumed {region} ({origin}): {why}"
+        assumptions.append(text)
+        self.warnings.append(f"{record.address}: {text}")
+        return region, f"{origin} (assumed)"
+
+    # -- attributes --------------------------------------------------------------------------
+    def attr(
+        self,
+        record: ResourceRecord,
+        values: dict[str, Any],
+        name: str,
+        default: Any,
+        assumptions: list[str],
+    ) -> Any:
+        if name in record.unknown and values is record.after:
+            text = f"{name} unknown until apply ({record.unknown[name]}); assumed {default}"
+            assumptions.append(text)
+            self.warnings.append(f"{record.address}: {text}")
+            return default
+        value = values.get(name)
+        return value if present(value) else default
+
+    def key_status(
+        self, record: ResourceRecord, values: dict[str, Any], assumptions: list[str]
+    ) -> str:
+        if present(values.get("status")) or "status" in record.unknown:
+            return str(self.attr(record, values, "status", "Enabled", assumptions))
+        if present(values.get("key_state")):
+            return str(values["key_state"])
+        enabled = to_bool(values.get("is_enabled"))
+        if enabled is False:
+            return "Disabled"
+        return "Enabled"
+
+    def common(self, record: ResourceRecord, values: dict[str, Any]) -> dict[str, Any]:
+        assumptions: list[str] = []
+        region, region_source = self.region(record, assumptions)
+        tags = values.get("tags") if isinstance(values.get("tags"), dict) else {}
+        return {
+            "address": record.address,
+            "type": record.type,
+            "name": record.name,
+            "module_address": record.module_address,
+            "action": action_of(record.actions),
+            "region": region,
+            "region_source": region_source,
+            "file": record.file,
+            "line": record.line,
+            "tags": {str(k): str(v) for k, v in (tags or {}).items() if v is not None},
+            "assumptions": assumptions,
+        }
+
+    def build(self, record: ResourceRecord, side: str = "after") -> model.Resource:
+        values = record.after if side == "after" else record.before
+        if values is None:  # a delete: describe what is going away
+            values = record.before or {}
+        fields = self.common(record, values)
+        if side == "before":
+            fields["action"] = model.NOOP
+        assumptions = fields["assumptions"]
+        kind = record.type
+        if kind == model.KEY:
+            dkms = values.get("dkms_instance_id")
+            instance_refs = [r for r in record.references.get("dkms_instance_id", []) if model.INSTANCE in r]
+            return model.KmsKey(
+                **fields,
+                key_spec=str(self.attr(record, values, "key_spec", KEY_DEFAULTS["key_spec"], assumptions)),
+                protection_level=str(
+                    self.attr(record, values, "protection_level", "SOFTWARE", assumptions)
+                ).upper(),
+                key_usage=str(self.attr(record, values, "key_usage", KEY_DEFAULTS["key_usage"], assumptions)),
+                origin=str(self.attr(record, values, "origin", KEY_DEFAULTS["origin"], assumptions)),
+                status=self.key_status(record, values, assumptions),
+                automatic_rotation=str(
+                    self.attr(record, values, "automatic_rotation", "Disabled", assumptions)
+                ),
+                rotation_interval=str(values["rotation_interval"])
+                if present(values.get("rotation_interval"))
+                else None,
+                dkms_instance_id=str(dkms) if present(dkms) else None,
+                in_instance=present(dkms) or "dkms_instance_id" in record.unknown,
+                instance_address=instance_refs[0] if instance_refs else None,
+            )
+        if kind == model.KEY_VERSION:
+            return model.KmsKeyVersion(**fields, key_address=_first(record.references.get("key_id")))
+        if kind == model.ALIAS:
+            name = values.get("alias_name")
+            return model.KmsAlias(
+                **fields,
+                alias_name=str(name) if present(name) else None,
+                key_address=_first(record.references.get("key_id")),
+            )
+        if kind == model.INSTANCE:
+            return model.KmsInstance(
+                **fields,
+                payment_type=str(values.get("payment_type") or "Subscription"),
+                product_version=str(values.get("product_version") or "3"),
+                spec=to_int(values.get("spec")),
+                key_num=to_int(values.get("key_num")),
+                secret_num=to_int(values.get("secret_num")),
+                period=to_int(values.get("period")),
+            )
+        if kind == model.SECRET:
+            instance_refs = [r for r in record.references.get("dkms_instance_id", []) if model.INSTANCE in r]
+            dkms = values.get("dkms_instance_id")
+            return model.KmsSecret(
+                **fields,
+                dkms_instance_id=str(dkms) if present(dkms) else None,
+                instance_address=instance_refs[0] if instance_refs else None,
+            )
+        if kind == model.CIPHERTEXT:
+            return model.KmsCiphertext(**fields, key_address=_first(record.references.get("key_id")))
+        return model.OtherKmsResource(**fields)
+
+
+def _first(items: list[str] | None) -> str | None:
+    return items[0] if items else None
+
+
+def action_of(actions: Iterable[str]) -> str:
+    acts = tuple(actions)
+    if "delete" in acts and "create" in acts:
+        return model.REPLACE
+    if acts == ("delete",):
+        return model.DELETE
+    if acts == ("update",):
+        return model.UPDATE
+    if acts == ("create",):
+        return model.CREATE
+    if acts in (("no-op",), ("read",), ()):
+        return model.NOOP
+    return model.NOOP if "forget" in acts else model.UPDATE
+
+
+def build_inventory(
+    records: Iterable[ResourceRecord],
+    *,
+    default_region: str | None = None,
+    env: Mapping[str, str] | None = None,
+    origin: str = "",
+) -> model.Inventory:
+    builder = _Builder(os.environ if env is None else env, default_region)
+    resources: list[model.Resource] = []
+    for record in records:
+        resource = builder.build(record)
+        if record.before is not None and resource.action in (model.UPDATE, model.REPLACE, model.DELETE, model.NOOP):
+            resource.before = builder.build(record, side="before") if resource.action != model.DELETE else None
+        resources.append(resource)
+    _link_keys(resources, builder.warnings)
+    return model.Inventory(resources=resources, warnings=builder.warnings, origin=origin)
+
+
+def _link_keys(resources: list[model.Resource], warnings: list[str]) -> None:
+    """Point each key version / alias / ciphertext at one key instance, resolving `count`/`for_each`."""
+    keys = [r for r in resources if isinstance(r, model.KmsKey)]
+    by_address = {k.address: k for k in keys}
+    by_base: dict[str, list[model.KmsKey]] = {}
+    for key in keys:
+        by_base.setdefault(base_address(key.address), []).append(key)
+    for resource in resources:
+        if not isinstance(resource, (model.KmsKeyVersion, model.KmsAlias, model.KmsCiphertext)):
+            continue
+        ref = resource.key_address
+        if ref is None or ref in by_address:
+            continue
+        candidates = by_base.get(base_address(ref), [])
+        index = resource.address[len(base_address(resource.address)):]
+        match = [k for k in candidates if index and k.address.endswith(index)]
+        if len(candidates) == 1:
+            resource.key_address = candidates[0].address
+        elif len(match) == 1:
+            resource.key_address = match[0].address
+        elif candidates:
+            resource.key_address = candidates[0].address
+            text = f"key_id refers to one of {len(candidates)} instances of {base_address(ref)}; assumed {candidates[0].address}"
+            resource.assumptions.append(text)
+            warnings.append(f"{resource.address}: {text}")
+        else:
+            resource.key_address = None

@@ -1,0 +1,316 @@
+"""Plan JSON source: `terraform show -json` output from a file, stdin, or a binary plan file.
+
+Reads `resource_changes` for what happens to each KMS resource, and `configuration` for what the plan does
+not say about a resource instance: which provider configuration it uses, that provider's `region`
+expression, and which other resources an attribute references (a key version's key).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from kms_infracost import model
+from kms_infracost.errors import UserError
+from kms_infracost.sources.interface import ResourceRecord
+from kms_infracost.sources.normalize import build_inventory
+
+SUPPORTED_FORMAT_MAJOR = "1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def read_plan_bytes(path: str) -> tuple[bytes, str]:
+    """The raw plan text and the name to use in messages."""
+    if path == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise UserError("no such file; give a plan JSON made by `terraform show -json PLAN`", path) from None
+    except IsADirectoryError:
+        raise UserError("is a directory, expected a plan JSON file", path) from None
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", path) from None
+    if data.startswith(_ZIP_MAGIC):
+        data = _show_binary_plan(p)
+    return data, path
+
+
+def _show_binary_plan(path: Path) -> bytes:
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        raise UserError(
+            "is a binary plan file and terraform is not on PATH; "
+            "run `terraform show -json PLAN > plan.json` and give plan.json",
+            str(path),
+        )
+    proc = subprocess.run(
+        [terraform, "show", "-no-color", "-json", str(path.resolve())],
+        capture_output=True,
+        env={**os.environ, "CHECKPOINT_DISABLE": "1"},
+        check=False,
+    )
+    if proc.returncode != 0:
+        lines = [ln.strip(" │╷╵") for ln in proc.stderr.decode("utf-8", "replace").splitlines()]
+        first = next((ln for ln in lines if ln.strip()), "terraform failed")
+        raise UserError(
+            f"`terraform show -json` failed: {first.strip()}; run it in the directory the plan was made in",
+            str(path),
+        )
+    return proc.stdout
+
+
+def parse_plan(data: bytes, name: str) -> dict[str, Any]:
+    if not data.strip():
+        raise UserError("is empty; expected the output of `terraform show -json PLAN`", name)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"is not UTF-8 text (byte {exc.start}); expected plan JSON", name) from None
+    try:
+        plan = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            f"is not valid JSON ({exc.msg}, column {exc.colno}); "
+            "give the output of `terraform show -json PLAN`",
+            name,
+            exc.lineno,
+        ) from None
+    if not isinstance(plan, dict) or "format_version" not in plan:
+        raise UserError(
+            "is JSON but not a Terraform plan (no format_version); give the output of `terraform show -json PLAN`",
+            name,
+        )
+    version = str(plan["format_version"])
+    if version.split(".")[0] != SUPPORTED_FORMAT_MAJOR:
+        raise UserError(
+            f"plan format_version {version} is not supported (this version reads 1.x); "
+            "upgrade kms-infracost or make the plan with a Terraform that writes format 1.x",
+            name,
+        )
+    if "resource_changes" not in plan and "planned_values" not in plan:
+        raise UserError(
+            "has no resource_changes: it looks like state, not a plan; "
+            "give the output of `terraform show -json PLAN` for a saved plan",
+            name,
+        )
+    if not isinstance(plan.get("resource_changes", []), list):
+        raise UserError("resource_changes is not a list; the plan JSON is damaged", name)
+    return plan
+
+
+class _Configuration:
+    """Index over `configuration`: module configs by call path, provider configs by key."""
+
+    def __init__(self, plan: Mapping[str, Any]) -> None:
+        config = plan.get("configuration") or {}
+        self.providers: dict[str, Any] = config.get("provider_config") or {}
+        self.root: dict[str, Any] = config.get("root_module") or {}
+        self.variables: dict[str, Any] = plan.get("variables") or {}
+
+    def module(self, path: tuple[str, ...]) -> dict[str, Any] | None:
+        node: dict[str, Any] | None = self.root
+        for name in path:
+            if node is None:
+                return None
+            call = (node.get("module_calls") or {}).get(name)
+            node = call.get("module") if isinstance(call, dict) else None
+        return node
+
+    def module_call(self, path: tuple[str, ...]) -> dict[str, Any] | None:
+        if not path:
+            return None
+        parent = self.module(path[:-1])
+        if parent is None:
+            return None
+        call = (parent.get("module_calls") or {}).get(path[-1])
+        return call if isinstance(call, dict) else None
+
+    def resource(self, path: tuple[str, ...], rtype: str, name: str) -> dict[str, Any] | None:
+        module = self.module(path) or {}
+        for res in module.get("resources") or []:
+            if res.get("mode", "managed") == "managed" and res.get("type") == rtype and res.get("name") == name:
+                return res  # type: ignore[no-any-return]
+        return None
+
+    # -- regions -------------------------------------------------------------------------------
+    def provider_region(self, key: str) -> tuple[str | None, str, str | None]:
+        """(region, label, note): region when known, the provider's label, why it is not known."""
+        entry = self.providers.get(key)
+        if entry is None and ":" in key:
+            entry = self.providers.get(key.split(":", 1)[1])
+        label = _provider_label(key, entry)
+        if not isinstance(entry, dict):
+            return None, label, None
+        expr = (entry.get("expressions") or {}).get("region")
+        if not isinstance(expr, dict):
+            return None, label, None
+        module_path = _module_path(str(entry.get("module_address") or ""))
+        value, note = self.evaluate(expr, module_path)
+        if value is None:
+            return None, label, f"provider {label} region {note}"
+        return str(value), label, None
+
+    def evaluate(self, expr: Mapping[str, Any], module_path: tuple[str, ...]) -> tuple[Any, str]:
+        """A constant, or a reference to a variable whose value the plan knows."""
+        if "constant_value" in expr:
+            value = expr["constant_value"]
+            if value is None or value == "":
+                return None, "is empty"
+            return value, ""
+        refs = [r for r in expr.get("references") or [] if isinstance(r, str)]
+        var_refs = [r for r in refs if r.startswith("var.")]
+        if refs and len(var_refs) == len(refs) and len({r.split(".")[1] for r in var_refs}) == 1:
+            name = var_refs[0].split(".")[1]
+            if not module_path:
+                entry = self.variables.get(name)
+                if isinstance(entry, dict) and entry.get("value") not in (None, ""):
+                    return entry["value"], ""
+                return None, f"refers to var.{name}, which the plan gives no value"
+            call = self.module_call(module_path) or {}
+            arg = (call.get("expressions") or {}).get(name)
+            if isinstance(arg, dict):
+                return self.evaluate(arg, module_path[:-1])
+            module = self.module(module_path) or {}
+            default = ((module.get("variables") or {}).get(name) or {}).get("default")
+            if default not in (None, ""):
+                return default, ""
+            return None, f"refers to var.{name} of module.{'.module.'.join(module_path)}, unknown"
+        shown = ", ".join(refs) if refs else "an expression"
+        return None, f"is an expression over {shown} that is not known before apply"
+
+
+def _provider_label(key: str, entry: Any) -> str:
+    if isinstance(entry, dict):
+        name = str(entry.get("name") or "alicloud")
+        alias = entry.get("alias")
+        module_address = entry.get("module_address")
+        label = f"{name}.{alias}" if alias else name
+        return f"{module_address}:{label}" if module_address else label
+    return key
+
+
+def _module_path(module_address: str) -> tuple[str, ...]:
+    """`module.a["x"].module.b[0]` -> ("a", "b")."""
+    if not module_address:
+        return ()
+    path: list[str] = []
+    rest = module_address
+    while rest.startswith("module."):
+        rest = rest[len("module."):]
+        end = len(rest)
+        for i, ch in enumerate(rest):
+            if ch in ".[":
+                end = i
+                break
+        path.append(rest[:end])
+        rest = rest[end:]
+        if rest.startswith("["):
+            depth, i = 0, 0
+            in_str = False
+            while i < len(rest):
+                ch = rest[i]
+                if ch == '"' and (i == 0 or rest[i - 1] != "\\"):
+                    in_str = not in_str
+                elif not in_str and ch == "[":
+                    depth += 1
+                elif not in_str and ch == "]":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                i += 1
+            rest = rest[i + 1:]
+        if rest.startswith("."):
+            rest = rest[1:]
+    return tuple(path)
+
+
+def _known_values(values: Any, unknown: Any) -> dict[str, Any]:
+    """Top-level attributes that are known (drop those the plan marks unknown)."""
+    if not isinstance(values, dict):
+        return {}
+    marks = unknown if isinstance(unknown, dict) else {}
+    return {k: v for k, v in values.items() if marks.get(k) is not True}
+
+
+def _references(res_config: Mapping[str, Any] | None, module_address: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if not res_config:
+        return out
+    prefix = f"{module_address}." if module_address else ""
+    for attr, expr in (res_config.get("expressions") or {}).items():
+        if not isinstance(expr, dict):
+            continue
+        refs = [r for r in expr.get("references") or [] if isinstance(r, str) and r.startswith("alicloud_")]
+        # Terraform lists `alicloud_kms_key.k.id` and `alicloud_kms_key.k`; keep the resource itself.
+        resources = list(dict.fromkeys(".".join(r.split(".")[:2]) for r in refs))
+        if resources:
+            out[attr] = [prefix + r for r in resources]
+    return out
+
+
+def iter_records(plan: Mapping[str, Any], name: str) -> Iterator[ResourceRecord]:
+    config = _Configuration(plan)
+    for change in plan.get("resource_changes") or []:
+        if not isinstance(change, dict):
+            continue
+        rtype = str(change.get("type") or "")
+        if change.get("mode", "managed") != "managed" or not rtype.startswith("alicloud_kms_"):
+            continue
+        body = change.get("change") if isinstance(change.get("change"), dict) else {}
+        actions = tuple(a for a in body.get("actions") or [] if isinstance(a, str))
+        module_address = str(change.get("module_address") or "")
+        module_path = _module_path(module_address)
+        res_config = config.resource(module_path, rtype, str(change.get("name") or ""))
+        key = str((res_config or {}).get("provider_config_key") or "alicloud")
+        region, label, note = config.provider_region(key)
+        after_unknown = body.get("after_unknown") if isinstance(body.get("after_unknown"), dict) else {}
+        configured = set(((res_config or {}).get("expressions") or {}).keys())
+        marked = {k for k, v in after_unknown.items() if v is True}
+        refs = _references(res_config, module_address)
+        unknown = {
+            k: "refers to " + ", ".join(refs[k]) if k in refs else "computed by an expression"
+            for k in marked & configured
+        }
+        after = body.get("after")
+        before = body.get("before")
+        yield ResourceRecord(
+            address=str(change.get("address") or ""),
+            type=rtype,
+            name=str(change.get("name") or ""),
+            module_address=module_address,
+            actions=actions or ("no-op",),
+            after=_known_values(after, after_unknown) if isinstance(after, dict) else None,
+            before=before if isinstance(before, dict) else None,
+            unknown=unknown,
+            computed=marked - configured,
+            provider_region=region,
+            provider_label=label,
+            region_note=note,
+            references=refs,
+            file=None,
+            line=None,
+        )
+
+
+def load_plan(
+    path: str, *, default_region: str | None = None, env: Mapping[str, str] | None = None
+) -> model.Inventory:
+    data, name = read_plan_bytes(path)
+    plan = parse_plan(data, name)
+    inventory = build_inventory(iter_records(plan, name), default_region=default_region, env=env, origin=name)
+    for change in plan.get("resource_changes") or []:
+        if isinstance(change, dict) and str(change.get("type", "")).startswith("alicloud_kms_") and change.get("mode") == "data":
+            inventory.warnings.append(
+                f"{change.get('address')}: data source calls KMS on every plan and apply; its API calls are not priced"
+            )
+    return inventory

@@ -1,0 +1,139 @@
+"""The usage file, in Infracost's shape: `resource_usage` by address, `resource_type_default_usage` by type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kms_infracost import model
+from kms_infracost.errors import UserError, did_you_mean
+from kms_infracost.usage.quantity import parse_quantity
+
+SUPPORTED_VERSIONS = ("0.1",)
+#: usage keys per resource type the estimator reads
+USAGE_KEYS: dict[str, tuple[str, ...]] = {
+    model.KEY: ("monthly_api_calls", "key_versions"),
+}
+ALL_KEYS = tuple(sorted({k for keys in USAGE_KEYS.values() for k in keys}))
+
+
+@dataclass
+class UsageEntry:
+    values: dict[str, Decimal]
+    line: int | None
+
+
+@dataclass
+class UsageFile:
+    path: str
+    resource_usage: dict[str, UsageEntry] = field(default_factory=dict)
+    type_defaults: dict[str, UsageEntry] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def usage_for(self, resource: model.Resource) -> model.Usage:
+        usage = model.Usage()
+        layers = []
+        default = self.type_defaults.get(resource.type)
+        if default:
+            layers.append((default, f"usage file {self.path}:{default.line} (resource_type_default_usage.{resource.type})"))
+        exact = self.resource_usage.get(resource.address)
+        if exact:
+            layers.append((exact, f"usage file {self.path}:{exact.line} ({resource.address})"))
+        for entry, source in layers:  # later layers win
+            for key, value in entry.values.items():
+                usage.values[key] = value
+                usage.sources[key] = source
+        return usage
+
+    def check_addresses(self, addresses: list[str]) -> None:
+        """Entries that match no resource are usually typos: say which real address is closest."""
+        known = set(addresses)
+        for address, entry in self.resource_usage.items():
+            if address not in known:
+                hint = did_you_mean(address, known) if known else ""
+                self.warnings.append(
+                    f"{self.path}:{entry.line}: usage for {address} matches no resource{hint if known else ''}"
+                )
+
+
+def _line(node: Any, key: Any) -> int | None:
+    try:
+        return int(node.lc.key(key)[0]) + 1
+    except (AttributeError, KeyError, TypeError):
+        return None
+
+
+def load_usage_file(path: str) -> UsageFile:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError("usage file not found; create it or fix usage_file / --usage-file", path) from None
+    except UnicodeDecodeError:
+        raise UserError("usage file is not UTF-8 text", path) from None
+    except OSError as exc:
+        raise UserError(f"cannot read usage file: {exc.strerror}", path) from None
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise UserError(f"usage file is not valid YAML: {exc.problem or exc.context}", path, line) from None
+    except YAMLError as exc:
+        raise UserError(f"usage file is not valid YAML: {exc}", path) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise UserError("usage file must be a mapping with version and resource_usage", path, 1)
+    usage = UsageFile(path=path)
+    version = data.get("version")
+    if version is None:
+        usage.warnings.append(f"{path}: usage file has no version; assuming 0.1")
+    elif str(version) not in SUPPORTED_VERSIONS:
+        raise UserError(
+            f"usage file version {version} is not supported (supported: {', '.join(SUPPORTED_VERSIONS)})",
+            path,
+            _line(data, "version"),
+        )
+    for key in data:
+        if key not in ("version", "resource_usage", "resource_type_default_usage"):
+            usage.warnings.append(
+                f"{path}:{_line(data, key)}: unknown top-level key {key!r}"
+                f"{did_you_mean(str(key), ['version', 'resource_usage', 'resource_type_default_usage'])}"
+            )
+    usage.resource_usage = _section(data, "resource_usage", path, usage.warnings)
+    usage.type_defaults = _section(data, "resource_type_default_usage", path, usage.warnings)
+    return usage
+
+
+def _section(data: Any, name: str, path: str, warnings: list[str]) -> dict[str, UsageEntry]:
+    section = data.get(name)
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise UserError(f"{name} must be a mapping of address to usage", path, _line(data, name))
+    out: dict[str, UsageEntry] = {}
+    for address, values in section.items():
+        line = _line(section, address)
+        if values is None:
+            values = {}
+        if not isinstance(values, dict):
+            raise UserError(f"usage for {address} must be a mapping such as monthly_api_calls: 1000", path, line)
+        parsed: dict[str, Decimal] = {}
+        for key, raw in values.items():
+            key_line = _line(values, key) or line
+            if key not in ALL_KEYS:
+                warnings.append(f"{path}:{key_line}: unknown usage key {key!r} for {address}{did_you_mean(str(key), ALL_KEYS)}")
+                continue
+            try:
+                parsed[key] = parse_quantity(raw)
+            except ValueError as exc:
+                raise UserError(f"{address}.{key}: {exc}", path, key_line) from None
+        out[str(address)] = UsageEntry(values=parsed, line=line)
+    return out
