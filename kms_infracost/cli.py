@@ -70,6 +70,11 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--days-per-month", type=click.IntRange(1, 31), help="Days in a billed month (default 30)."),
         click.option("--max-total", callback=_decimal, help="Fail when the monthly total exceeds this."),
         click.option("--max-per-key", callback=_decimal, help="Fail when one key's monthly cost exceeds this."),
+        click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
+                     help="HCL source: set a root variable, as terraform's -var."),
+        click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False),
+                     help="HCL source: read root variables from a .tfvars / .tfvars.json file."),
+        click.option("--no-cache", is_flag=True, help="HCL source: do not read or write the parse cache."),
         click.option("--soft-fail", is_flag=True, help="Report failures but exit 0."),
         click.option("--strict", is_flag=True, help="Treat every assumption about an unknown value as a failure."),
         click.option("--no-color", is_flag=True, help="Plain output (the default output has no colour codes)."),
@@ -93,6 +98,9 @@ class RunOptions:
     days_per_month: int | None = None
     max_total: Decimal | None = None
     max_per_key: Decimal | None = None
+    variables: tuple[str, ...] = ()
+    var_files: tuple[str, ...] = ()
+    no_cache: bool = False
     soft_fail: bool = False
     strict: bool = False
     no_color: bool = False

@@ -24,23 +24,38 @@ def _plan_like(path: str) -> bool:
     return p.suffix not in (".tf", ".tofu", ".tfvars", ".hcl") and not p.name.endswith(".tf.json")
 
 
-def load_inventory(paths: tuple[str, ...], config: Config) -> model.Inventory:
-    from kms_infracost.sources.plan import load_plan
+def _merge(inventory: model.Inventory, found: model.Inventory) -> None:
+    inventory.resources.extend(found.resources)
+    inventory.warnings.extend(found.warnings)
+    inventory.origin = ", ".join(x for x in (inventory.origin, found.origin) if x)
 
+
+def load_inventory(options: RunOptions, config: Config) -> model.Inventory:
+    """Plan files go to the plan source; directories and .tf/.tfvars/.hcl files to the HCL source."""
     inventory = model.Inventory()
-    for path in paths or (".",):
-        if path != "-" and not os.path.exists(path):
+    hcl_paths: list[str] = []
+    for path in options.paths or (".",):
+        if path != "-" and not os.path.lexists(path):
             raise UserError("no such file or directory", path)
-        if not _plan_like(path):
-            raise UserError(
-                "reading Terraform HCL directly is not available in this version; "
-                "give a plan JSON made by `terraform show -json PLAN`",
-                path,
-            )
-        found = load_plan(path, default_region=config.default_region)
-        inventory.resources.extend(found.resources)
-        inventory.warnings.extend(found.warnings)
-        inventory.origin = ", ".join(x for x in (inventory.origin, found.origin) if x)
+        if _plan_like(path):
+            from kms_infracost.sources.plan import load_plan
+
+            _merge(inventory, load_plan(path, default_region=config.default_region))
+        else:
+            hcl_paths.append(path)
+    if hcl_paths:
+        from kms_infracost.sources.hcl import load_hcl
+
+        _merge(
+            inventory,
+            load_hcl(
+                hcl_paths,
+                default_region=config.default_region,
+                variables=list(options.variables),
+                var_files=list(options.var_files),
+                use_cache=not options.no_cache,
+            ),
+        )
     return inventory
 
 
@@ -70,7 +85,7 @@ def run(options: RunOptions, *, enforce: bool) -> int:
         raise UserError("more --out-file than --format options; give one --format per --out-file")
 
     book = load_book(config.price_book)
-    inventory = load_inventory(options.paths, config)
+    inventory = load_inventory(options, config)
 
     usage_lookup = None
     usage_warnings: list[str] = []
