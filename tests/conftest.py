@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+PLANS = REPO / "fixtures" / "plans"
+USAGE = REPO / "fixtures" / "usage"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No region from the developer's shell, no config found above the test's working directory."""
+    for var in ("ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("KMS_INFRACOST_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+def plan(case: str) -> str:
+    path = PLANS / case / "plan.json"
+    if not path.exists():
+        pytest.fail(f"fixture {path} is missing: run python tests/tfstub/regenerate.py {case}")
+    return str(path)
+
+
+class Result:
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+    def json(self) -> Any:
+        return json.loads(self.stdout, parse_float=Decimal)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
+    """The CLI through click's runner, stdout and stderr kept apart."""
+    from kms_infracost.cli import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def run_subprocess(*args: str, env: dict[str, str] | None = None, cwd: str | None = None, stdin: bytes | None = None) -> Result:
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "kms_infracost", *args],
+        capture_output=True,
+        env=full_env,
+        cwd=cwd,
+        input=stdin,
+        check=False,
+    )
+    return Result(proc.returncode, proc.stdout.decode(), proc.stderr.decode())

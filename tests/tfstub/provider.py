@@ -1,0 +1,43 @@
+"""Entry point of the fake ``aliyun/alicloud`` Terraform provider used to make the plan fixtures.
+
+Terraform starts this through the ``terraform-provider-alicloud`` launcher that ``regenerate.py`` writes into
+a temporary ``dev_overrides`` directory. The ``tf`` package (PyPI ``tf``) does the go-plugin handshake, the
+TLS certificate and the gRPC server; every provider RPC is answered by ``AlicloudServicer``, which replaces
+the package's own servicer (see ``alicloud_servicer.py`` for why).
+
+Run by hand with ``--dev`` to get a ``TF_REATTACH_PROVIDERS`` line for debugging.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+FULL_NAME = "registry.terraform.io/aliyun/alicloud"
+
+
+class _ProviderName:
+    """The little of ``tf.iface.Provider`` that ``tf.runner.run_provider`` itself uses."""
+
+    def full_name(self) -> str:
+        return FULL_NAME
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    import tf.provider
+    from tf.runner import run_provider
+
+    from alicloud_servicer import AlicloudServicer
+
+    # run_provider looks ProviderServicer up in tf.provider when it starts, so this swaps in ours.
+    tf.provider.ProviderServicer = AlicloudServicer  # type: ignore[misc,assignment]
+    run_provider(_ProviderName(), argv or sys.argv)  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()
