@@ -25,7 +25,8 @@ def fmt_number(amount: Decimal) -> str:
 
 
 def _resource_rows(res: dict[str, Any], verbose: bool) -> list[tuple[str, str, str, str]]:
-    spec = " ".join(x for x in (res.get("key_spec"), res.get("protection_level")) if x)
+    status = res.get("status") if res.get("status") not in (None, "Enabled") else None
+    spec = " ".join(x for x in (res.get("key_spec"), res.get("protection_level"), status) if x)
     action = res["action"]
     marker = {"create": "+", "delete": "-", "update": "~", "replace": "-/+", "no-op": " "}.get(action, "?")
     rows = [(f"{marker} {res['address']}", res["region"], spec, fmt_money(res["monthly_cost"]))]
@@ -35,7 +36,7 @@ def _resource_rows(res: dict[str, Any], verbose: bool) -> list[tuple[str, str, s
             detail += f"  [{c['usage_source']}]"
         rows.append((f"    {c['name']}", "", detail, fmt_money(c["monthly_cost"])))
     for note in res.get("notes", []):
-        rows.append((f"    ({note})", "", "", ""))
+        rows.append(("\0" + f"    ({note})", "", "", ""))
     return rows
 
 
@@ -58,9 +59,12 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
             rows.append((f"    {item['name']}", "", detail, fmt_money(item["monthly_cost"])))
     if not document["resources"]:
         rows.append(("(no KMS resources found)", "", "", ""))
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    # notes (marked with a leading NUL) are free text under their resource and do not set widths
+    widths = [max(len(r[i]) for r in [header, *rows] if not r[0].startswith("\0")) for i in range(4)]
 
     def line(r: tuple[str, str, str, str]) -> str:
+        if r[0].startswith("\0"):
+            return r[0][1:]
         return f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]:>{widths[3]}}".rstrip()
 
     lines.append(line(header))
@@ -73,6 +77,17 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
         lines.append(
             f"  before this change: {fmt_money(document['past_total_monthly_cost'])} {currency}, "
             f"change: {_signed(document['diff_total_monthly_cost'])} {currency}"
+        )
+    no_usage = sum(
+        1
+        for res in document["resources"]
+        for c in res["cost_components"]
+        if c["name"].startswith("API calls") and c.get("usage_source") == "built-in default"
+    )
+    if no_usage:
+        lines.append(
+            f"{no_usage} key(s) priced at 0 API calls (no usage given): "
+            "set monthly_api_calls in a usage file to include them."
         )
     violations = document.get("violations", [])
     failed = [v for v in violations if not v["skipped"]]

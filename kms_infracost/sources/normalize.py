@@ -123,7 +123,7 @@ class _Builder:
     def common(self, record: ResourceRecord, values: dict[str, Any]) -> dict[str, Any]:
         assumptions: list[str] = []
         region, region_source = self.region(record, assumptions)
-        tags = values.get("tags") if isinstance(values.get("tags"), dict) else {}
+        tags = values.get("tags")
         return {
             "address": record.address,
             "type": record.type,
@@ -134,7 +134,9 @@ class _Builder:
             "region_source": region_source,
             "file": record.file,
             "line": record.line,
-            "tags": {str(k): str(v) for k, v in (tags or {}).items() if v is not None},
+            "tags": {str(k): str(v) for k, v in (tags or {}).items() if v is not None}
+            if isinstance(tags, dict)
+            else {},
             "assumptions": assumptions,
         }
 

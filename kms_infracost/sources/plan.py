@@ -234,12 +234,29 @@ def _module_path(module_address: str) -> tuple[str, ...]:
     return tuple(path)
 
 
-def _known_values(values: Any, unknown: Any) -> dict[str, Any]:
-    """Top-level attributes that are known (drop those the plan marks unknown)."""
+SENSITIVE = "(sensitive)"
+
+
+def _redact(value: Any, marks: Any) -> Any:
+    """Replace every value the plan marks sensitive, however deep, before anything else sees it."""
+    if marks is True:
+        return SENSITIVE
+    if isinstance(value, dict) and isinstance(marks, dict):
+        return {k: _redact(v, marks.get(k)) for k, v in value.items()}
+    if isinstance(value, list) and isinstance(marks, list):
+        return [_redact(v, marks[i] if i < len(marks) else None) for i, v in enumerate(value)]
+    return value
+
+
+def _known_values(values: Any, unknown: Any, sensitive: Any) -> dict[str, Any]:
+    """Top-level attributes that are known (drop those the plan marks unknown), sensitive ones redacted."""
     if not isinstance(values, dict):
         return {}
     marks = unknown if isinstance(unknown, dict) else {}
-    return {k: v for k, v in values.items() if marks.get(k) is not True}
+    safe = _redact(values, sensitive if isinstance(sensitive, (dict, bool)) else {})
+    if not isinstance(safe, dict):
+        return {}
+    return {k: v for k, v in safe.items() if marks.get(k) is not True}
 
 
 def _references(res_config: Mapping[str, Any] | None, module_address: str) -> dict[str, list[str]]:
@@ -274,7 +291,12 @@ def iter_records(plan: Mapping[str, Any], name: str) -> Iterator[ResourceRecord]
         key = str((res_config or {}).get("provider_config_key") or "alicloud")
         region, label, note = config.provider_region(key)
         after_unknown = body.get("after_unknown") if isinstance(body.get("after_unknown"), dict) else {}
-        configured = set(((res_config or {}).get("expressions") or {}).keys())
+        expressions = (res_config or {}).get("expressions") or {}
+        # A constant that still comes out unknown is an empty string the provider treats as unset
+        # (`key_spec = ""`); only an expression over other values is a real unknown.
+        configured = {
+            k for k, v in expressions.items() if not (isinstance(v, dict) and "constant_value" in v)
+        }
         marked = {k for k, v in after_unknown.items() if v is True}
         refs = _references(res_config, module_address)
         unknown = {
@@ -289,8 +311,10 @@ def iter_records(plan: Mapping[str, Any], name: str) -> Iterator[ResourceRecord]
             name=str(change.get("name") or ""),
             module_address=module_address,
             actions=actions or ("no-op",),
-            after=_known_values(after, after_unknown) if isinstance(after, dict) else None,
-            before=before if isinstance(before, dict) else None,
+            after=_known_values(after, after_unknown, body.get("after_sensitive"))
+            if isinstance(after, dict)
+            else None,
+            before=_known_values(before, {}, body.get("before_sensitive")) if isinstance(before, dict) else None,
             unknown=unknown,
             computed=marked - configured,
             provider_region=region,
