@@ -16,6 +16,7 @@ Types are written in the JSON form of cty types, exactly as they travel in the p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import hashlib
 import re
 from typing import Any, Callable, Optional
 
@@ -502,7 +503,7 @@ def _listed_key(key_id: str, state: dict, context: dict) -> dict:
         "material_expire_time": "",
         "next_rotation_date": "",
         "origin": "Aliyun_KMS",
-        "primary_key_version": _uuid_from(context["digest"]),
+        "primary_key_version": _uuid_from(hashlib.sha256(key_id.encode()).hexdigest()),
         "protection_level": "SOFTWARE",
         "rotation_interval": "",
         "status": _known(state, "status") or "Enabled",

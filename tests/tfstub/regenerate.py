@@ -19,7 +19,8 @@ An optional ``env.json`` (an object of strings) adds environment variables for t
 Anything else from the caller's environment that could steer Terraform or the provider (``TF_*``,
 ``ALIBABA_CLOUD_*``, ``ALICLOUD_*``) is removed, so a plan never depends on who regenerated it.
 
-The only field that differs between two runs is the plan's top-level ``timestamp``.
+The only field that differs between two runs is the plan's top-level ``timestamp``. (``relevant_attributes``,
+which Terraform writes in random order, is sorted; nothing else is changed.)
 """
 
 from __future__ import annotations
@@ -187,7 +188,20 @@ def plan_json(case_dir: Path, provider: FakeProvider) -> dict[str, Any]:
         if tmp in shown or (provider.root is not None and str(provider.root) in shown):
             raise TerraformError(f"the plan of {case_dir.name} mentions a temporary path; it would not be portable")
         result: dict[str, Any] = json.loads(shown)
-        return result
+        return canonical_order(result)
+
+
+def canonical_order(plan: dict[str, Any]) -> dict[str, Any]:
+    """Sort the one list Terraform writes in random order.
+
+    ``relevant_attributes`` is a set (which attributes of which resources the plan's conditions and outputs
+    read); Terraform emits it in map-iteration order, which would make every regeneration a diff.
+    """
+    if isinstance(plan.get("relevant_attributes"), list):
+        plan["relevant_attributes"] = sorted(
+            plan["relevant_attributes"], key=lambda r: (r.get("resource", ""), json.dumps(r.get("attribute")))
+        )
+    return plan
 
 
 def dump(plan: dict[str, Any]) -> str:
