@@ -61,9 +61,9 @@ def load_inventory(options: RunOptions, config: Config) -> model.Inventory:
 
 def run(options: RunOptions, *, enforce: bool) -> int:
     from kms_infracost.config import load_config
-    from kms_infracost.policy.thresholds import check_thresholds
+    from kms_infracost.policy.thresholds import check_instance_capacity, check_thresholds
     from kms_infracost.policy.violation import Violation
-    from kms_infracost.pricing.book import load_book
+    from kms_infracost.pricing.book import select_books
     from kms_infracost.pricing.document import estimate_document
     from kms_infracost.pricing.engine import estimate
     from kms_infracost.report import renderer
@@ -84,7 +84,7 @@ def run(options: RunOptions, *, enforce: bool) -> int:
     if len(options.out_files) > max(len(options.formats), 1):
         raise UserError("more --out-file than --format options; give one --format per --out-file")
 
-    book = load_book(config.price_book)
+    book, instance_book = select_books(config.price_book)
     inventory = load_inventory(options, config)
 
     usage_lookup = None
@@ -97,13 +97,16 @@ def run(options: RunOptions, *, enforce: bool) -> int:
         usage_lookup = usage_file.usage_for
         usage_warnings = usage_file.warnings
 
-    result = estimate(inventory, book, days_per_month=config.days_per_month, usage=usage_lookup)
+    result = estimate(
+        inventory, book, instance_book=instance_book, days_per_month=config.days_per_month, usage=usage_lookup
+    )
     result.warnings[:0] = usage_warnings
     document = estimate_document(result)
 
     violations: list[Violation] = []
     if enforce:
         violations.extend(check_thresholds(result, config.thresholds))
+        violations.extend(check_instance_capacity(result))
         if config.rules:
             from kms_infracost.policy.rules import evaluate_rules
 
@@ -147,7 +150,7 @@ def run(options: RunOptions, *, enforce: bool) -> int:
             sys.stdout.write(text)
         else:
             write_atomically(Path(target), text)
-    failed = [v for v in violations if v.fails]
+    failed = [v for v in violations if v.fails or (options.strict and not v.skipped)]
     if failed and enforce and not options.soft_fail:
         return 1
     return 0

@@ -55,3 +55,35 @@ def check_thresholds(estimate: Estimate, thresholds: dict[str, Decimal]) -> list
                 )
             )
     return found
+
+
+def check_instance_capacity(estimate: Estimate) -> list[Violation]:
+    """A configuration that needs more key versions or secrets than its KMS instance holds."""
+    found: list[Violation] = []
+    for priced in estimate.resources:
+        capacity = priced.capacity
+        if not capacity:
+            continue
+        r = priced.resource
+        for needed_key, limit_key, what in (
+            ("key_versions_needed", "key_num", "key versions"),
+            ("secrets_needed", "secret_num", "secrets"),
+        ):
+            needed, limit = capacity.get(needed_key), capacity.get(limit_key)
+            if needed is not None and limit is not None and needed > limit:
+                found.append(
+                    Violation(
+                        rule="instance_capacity",
+                        address=r.address,
+                        message=(
+                            f"{r.address} holds {limit} {what} ({limit_key}) but this configuration puts "
+                            f"{needed} in it; raise {limit_key} or move some to another instance"
+                        ),
+                        actual=Decimal(needed),
+                        limit=Decimal(limit),
+                        severity="warning",
+                        file=r.file,
+                        line=r.line,
+                    )
+                )
+    return found

@@ -56,6 +56,8 @@ class PriceBook:
     hosting: tuple[PriceRow, ...]
     api: tuple[PriceRow, ...]
     tiers: tuple[Tier, ...] = field(default=())
+    #: the book that prices what this one does not (KMS 1.0 keys <-> KMS 3.0 instances)
+    companion: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -90,16 +92,103 @@ def available_books() -> list[str]:
     return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
+def dec(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 @lru_cache(maxsize=None)
-def load_book(name: str) -> PriceBook:
+def _read_book(name: str) -> dict[str, Any]:
     books = available_books()
     if name not in books:
         raise UserError(f"unknown price book {name!r}{did_you_mean(name, books)}; set price_book or --price-book")
     path = resources.files("kms_infracost.pricing") / "books" / f"{name}.toml"
-    data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    return tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
 
-    def dec(value: Any) -> Decimal:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
+
+def is_instance_book(name: str) -> bool:
+    return "product_versions" in _read_book(name)
+
+
+@dataclass(frozen=True)
+class InstanceRates:
+    instance_per_day: Decimal
+    key_version_per_day: Decimal
+    secret_per_day: Decimal
+    qps_per_day: Decimal
+
+
+@dataclass(frozen=True)
+class SubscriptionRate:
+    monthly_price: Decimal
+    key_num: int
+    spec: int
+
+
+@dataclass(frozen=True)
+class InstanceBook:
+    """KMS 3.0: instances billed by subscription or per day; keys and secrets inside them."""
+
+    name: str
+    title: str
+    currency: str
+    source: str
+    effective_date: str
+    companion: str | None
+    kms1_end_of_service: str
+    product_versions: dict[str, str]
+    subscription: dict[str, SubscriptionRate]
+    pay_as_you_go: dict[str, InstanceRates]
+
+    def kind(self, product_version: str) -> str | None:
+        return self.product_versions.get(product_version)
+
+
+@lru_cache(maxsize=None)
+def load_instance_book(name: str) -> InstanceBook:
+    data = _read_book(name)
+    if "product_versions" not in data:
+        raise UserError(f"price book {name!r} does not price KMS instances")
+    return InstanceBook(
+        name=data["name"],
+        title=data["title"],
+        currency=data["currency"],
+        source=data["source"],
+        effective_date=str(data["effective_date"]),
+        companion=data.get("companion"),
+        kms1_end_of_service=str(data.get("kms1_end_of_service", "")),
+        product_versions={str(k): str(v) for k, v in data["product_versions"].items()},
+        subscription={
+            row["kind"]: SubscriptionRate(dec(row["monthly_price"]), int(row["key_num"]), int(row["spec"]))
+            for row in data.get("subscription", [])
+        },
+        pay_as_you_go={
+            row["kind"]: InstanceRates(
+                dec(row["instance_per_day"]),
+                dec(row["key_version_per_day"]),
+                dec(row["secret_per_day"]),
+                dec(row["qps_per_day"]),
+            )
+            for row in data.get("pay_as_you_go", [])
+        },
+    )
+
+
+def select_books(name: str) -> tuple[PriceBook, InstanceBook | None]:
+    """The book for KMS 1.0 keys and the one for KMS instances, whichever of the pair was named."""
+    if is_instance_book(name):
+        instances = load_instance_book(name)
+        if not instances.companion:
+            raise UserError(f"price book {name!r} names no companion book for KMS 1.0 keys")
+        return load_book(instances.companion), instances
+    keys = load_book(name)
+    return keys, load_instance_book(keys.companion) if keys.companion else None
+
+
+@lru_cache(maxsize=None)
+def load_book(name: str) -> PriceBook:
+    data = _read_book(name)
+    if "product_versions" in data:
+        raise UserError(f"price book {name!r} prices KMS instances, not KMS 1.0 keys")
 
     def rows(key: str) -> tuple[PriceRow, ...]:
         return tuple(
@@ -135,6 +224,7 @@ def load_book(name: str) -> PriceBook:
             )
             for t in data.get("tiers", [])
         ),
+        companion=data.get("companion"),
         raw=data,
     )
 

@@ -67,6 +67,7 @@ def resource_document(priced: PricedResource) -> dict[str, Any]:
             }
             for c in priced.components
         ],
+        "instance_address": priced.instance_address,
         "file": r.file,
         "line": r.line,
         "tags": dict(r.tags),
@@ -74,12 +75,30 @@ def resource_document(priced: PricedResource) -> dict[str, Any]:
         "notes": list(priced.notes),
     }
     doc.update({k: v for k, v in _key_fields(r).items() if k not in doc})
+    if priced.capacity is not None:
+        doc["capacity"] = dict(priced.capacity)
     return doc
+
+
+def grouped(resources: list[PricedResource]) -> list[PricedResource]:
+    """Each KMS instance followed by the keys, versions and secrets inside it; the rest in order."""
+    members: dict[str, list[PricedResource]] = {}
+    for p in resources:
+        if p.instance_address:
+            members.setdefault(p.instance_address, []).append(p)
+    instances = {p.resource.address for p in resources if isinstance(p.resource, model.KmsInstance)}
+    out: list[PricedResource] = []
+    for p in resources:
+        if p.instance_address in instances:
+            continue  # placed after its instance
+        out.append(p)
+        out.extend(members.get(p.resource.address, []) if p.resource.address in instances else [])
+    return out
 
 
 def estimate_document(estimate: Estimate) -> dict[str, Any]:
     book = estimate.book
-    resources = [resource_document(p) for p in estimate.resources]
+    resources = [resource_document(p) for p in grouped(estimate.resources)]
     has_past = any(p.past_monthly_cost is not None for p in estimate.resources)
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -90,6 +109,15 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             "currency": book.currency,
             "effective_date": book.effective_date,
             "source": book.source,
+        },
+        "instance_price_book": None
+        if estimate.instance_book is None
+        else {
+            "name": estimate.instance_book.name,
+            "title": estimate.instance_book.title,
+            "currency": estimate.instance_book.currency,
+            "effective_date": estimate.instance_book.effective_date,
+            "source": estimate.instance_book.source,
         },
         "days_per_month": estimate.days_per_month,
         "currency": book.currency,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kms_infracost import model
-from kms_infracost.pricing.book import PriceBook, region_table
+from kms_infracost.pricing.book import InstanceBook, PriceBook, region_table
 
 ZERO = Decimal(0)
 
@@ -42,6 +42,12 @@ class PricedResource:
     notes: list[str] = field(default_factory=list)
     #: cost of the resource before the change; None when it is being created
     past_monthly_cost: Decimal | None = None
+    #: the KMS instance this resource lives in (keys, key versions, secrets)
+    instance_address: str | None = None
+    #: for an instance: what the configuration puts in it against what it holds
+    capacity: dict[str, int | None] | None = None
+    #: key versions billed (a key's own count, from usage or the default of one)
+    versions: Decimal = Decimal(1)
 
     @property
     def monthly_cost(self) -> Decimal:
@@ -64,6 +70,7 @@ class AccountItem:
 @dataclass
 class Estimate:
     book: PriceBook
+    instance_book: InstanceBook | None
     days_per_month: int
     resources: list[PricedResource]
     account_items: list[AccountItem]
@@ -90,11 +97,21 @@ def _no_usage(_: model.Resource) -> model.Usage:
 
 
 class _Pricer:
-    def __init__(self, book: PriceBook, days: int, usage: UsageLookup, keys: dict[str, model.KmsKey]) -> None:
+    def __init__(
+        self,
+        book: PriceBook,
+        instance_book: InstanceBook | None,
+        days: int,
+        usage: UsageLookup,
+        inventory: model.Inventory,
+    ) -> None:
         self.book = book
+        self.instance_book = instance_book
         self.days = Decimal(days)
         self.usage = usage
-        self.keys = keys
+        alive = [r for r in inventory.resources if r.exists_after]
+        self.keys = {r.address: r for r in alive if isinstance(r, model.KmsKey)}
+        self.instances = {r.address: r for r in alive if isinstance(r, model.KmsInstance)}
         self.warnings: list[str] = []
 
     def note(self, priced: PricedResource, text: str, warn: bool = True) -> None:
@@ -133,8 +150,10 @@ class _Pricer:
             self.price_key_version(priced, resource)
         elif isinstance(resource, (model.KmsAlias, model.KmsCiphertext)):
             self.note(priced, "no charge of its own", warn=False)
-        elif isinstance(resource, (model.KmsInstance, model.KmsSecret)):
-            self.note(priced, f"KMS instances and secrets are not in price book {self.book.name}; not priced")
+        elif isinstance(resource, model.KmsInstance):
+            self.price_instance(priced, resource)
+        elif isinstance(resource, model.KmsSecret):
+            self.price_secret(priced, resource)
         else:
             self.note(priced, f"{resource.type} is not billed by KMS on its own; not priced", warn=False)
         return priced
@@ -166,18 +185,14 @@ class _Pricer:
         if key.service_key:
             self.note(priced, "service key: free", warn=False)
             return
-        if key.in_instance:
-            where = key.instance_address or key.dkms_instance_id or "a KMS instance"
-            self.note(
-                priced,
-                f"lives in KMS instance {where}: no KMS 1.0 hosting or API fee (the instance is billed instead)",
-                warn=False,
-            )
-            return
         if key.status == "PendingDeletion":
             self.note(priced, "PendingDeletion: not charged", warn=False)
             return
         versions, v_source = usage.get("key_versions", Decimal(1))
+        priced.versions = versions
+        if key.in_instance:
+            self.instance_versions(priced, key.instance_address, key.dkms_instance_id, versions, v_source)
+            return
         if not self.book.per_version:
             if "key_versions" in usage.values:
                 self.note(priced, f"{self.book.name} charges per key, not per version; key_versions ignored", warn=False)
@@ -202,6 +217,168 @@ class _Pricer:
         )
         if key.status == "Disabled" and calls:
             self.note(priced, "Disabled keys still pay hosting but refuse cryptographic calls; check monthly_api_calls")
+        if key.action in (model.CREATE, model.REPLACE) and self.instance_book is not None:
+            rates = self.instance_book.pay_as_you_go.get("software")
+            if rates is not None:
+                alternative = versions * rates.key_version_per_day * self.days
+                instance_fee = rates.instance_per_day * self.days
+                self.note(
+                    priced,
+                    f"KMS 1.0 reached end of service on {self.instance_book.kms1_end_of_service}: create keys in a "
+                    f"KMS instance (dkms_instance_id); in a pay-as-you-go software instance this key would cost "
+                    f"{_fmt(alternative)} {self.instance_book.currency} a month plus the instance's "
+                    f"{_fmt(instance_fee)} {self.instance_book.currency} (a subscription instance: "
+                    f"{_fmt(self.instance_book.subscription['software'].monthly_price)} "
+                    f"{self.instance_book.currency} a month for "
+                    f"{self.instance_book.subscription['software'].key_num:,} key versions)",
+                )
+
+    # -- KMS 3.0 -----------------------------------------------------------------------------------
+    def instance_of(
+        self, priced: PricedResource, address: str | None, instance_id: str | None
+    ) -> model.KmsInstance | None:
+        priced.instance_address = address
+        instance = self.instances.get(address or "")
+        if instance is None:
+            where = address or instance_id or "an instance outside this configuration"
+            self.note(
+                priced,
+                f"lives in KMS instance {where}, which is not in this configuration; assumed a subscription "
+                "instance (keys and secrets inside add no fee)",
+            )
+        return instance
+
+    def instance_versions(
+        self,
+        priced: PricedResource,
+        address: str | None,
+        instance_id: str | None,
+        versions: Decimal,
+        source: str | None,
+    ) -> None:
+        """A key (or key version) inside an instance: free under a subscription, per version per day otherwise."""
+        instance = self.instance_of(priced, address, instance_id)
+        if instance is None:
+            return
+        if instance.payment_type != "PayAsYouGo":
+            self.note(priced, f"in subscription instance {instance.address}: no fee of its own", warn=False)
+            return
+        rates = self.instance_rates(priced, instance)
+        if rates is None:
+            return
+        priced.components.append(
+            CostComponent(
+                name="Key versions in pay-as-you-go instance",
+                unit="version-day",
+                quantity=versions * self.days,
+                unit_price=rates.key_version_per_day,
+                usage_source=source,
+                kind="instance_key",
+            )
+        )
+
+    def instance_rates(self, priced: PricedResource, instance: model.KmsInstance):  # type: ignore[no-untyped-def]
+        if self.instance_book is None:
+            self.note(priced, f"KMS instances are not in price book {self.book.name} ({self.book.currency}); not priced")
+            return None
+        kind = self.instance_book.kind(instance.product_version)
+        if kind is None:
+            self.note(priced, f"product_version {instance.product_version!r} is not known; priced as software")
+            kind = "software"
+        return self.instance_book.pay_as_you_go[kind]
+
+    def price_instance(self, priced: PricedResource, instance: model.KmsInstance) -> None:
+        if self.instance_book is None:
+            self.note(priced, f"KMS instances are not in price book {self.book.name} ({self.book.currency}); not priced")
+            return
+        book = self.instance_book
+        kind = book.kind(instance.product_version)
+        if kind is None:
+            self.note(priced, f"product_version {instance.product_version!r} is not known; priced as software")
+            kind = "software"
+        if instance.payment_type == "PayAsYouGo":
+            rates = book.pay_as_you_go[kind]
+            priced.components.append(
+                CostComponent(
+                    name=f"Instance ({kind}, pay-as-you-go)",
+                    unit="day",
+                    quantity=self.days,
+                    unit_price=rates.instance_per_day,
+                    kind="instance",
+                )
+            )
+            usage = self.usage(instance)
+            if "peak_qps" in usage.values:
+                qps, source = usage.get("peak_qps", ZERO)
+            elif instance.spec is not None:
+                qps, source = Decimal(instance.spec), "assumed from the instance's spec"
+                self.note(priced, f"peak_qps not given; assumed the instance's spec, {instance.spec} QPS every day")
+            else:
+                qps, source = ZERO, None
+                self.note(priced, "peak_qps not given and no spec set; priced at 0 QPS")
+            priced.components.append(
+                CostComponent(
+                    name="Peak QPS (daily peak)",
+                    unit="QPS-day",
+                    quantity=qps * self.days,
+                    unit_price=rates.qps_per_day,
+                    usage_source=source,
+                    kind="instance_qps",
+                )
+            )
+            for name, key, unit, price in (
+                ("Key versions outside this configuration", "key_versions", "version-day", rates.key_version_per_day),
+                ("Secrets outside this configuration", "secrets", "secret-day", rates.secret_per_day),
+            ):
+                if key in usage.values:
+                    amount, source = usage.get(key, ZERO)
+                    priced.components.append(
+                        CostComponent(name=name, unit=unit, quantity=amount * self.days, unit_price=price, usage_source=source)
+                    )
+            return
+        if instance.payment_type != "Subscription":
+            self.note(priced, f"payment_type {instance.payment_type!r} is not known; priced as a subscription")
+        rate = book.subscription[kind]
+        priced.components.append(
+            CostComponent(
+                name=f"Instance ({kind}, subscription)",
+                unit="month",
+                quantity=Decimal(1),
+                unit_price=rate.monthly_price,
+                kind="instance",
+            )
+        )
+        for attr, base in (("spec", rate.spec), ("key_num", rate.key_num)):
+            value = getattr(instance, attr)
+            if value is not None and value > base:
+                self.note(
+                    priced,
+                    f"{attr} = {value} is above the base {base} priced by {book.name}; "
+                    "the extra capacity's fee is not in the book and is not included",
+                )
+
+    def price_secret(self, priced: PricedResource, secret: model.KmsSecret) -> None:
+        if secret.instance_address is None and secret.dkms_instance_id is None:
+            self.note(priced, "a secret outside a KMS instance is not in any price book; not priced")
+            return
+        instance = self.instance_of(priced, secret.instance_address, secret.dkms_instance_id)
+        if instance is None:
+            return
+        if instance.payment_type != "PayAsYouGo":
+            self.note(priced, f"in subscription instance {instance.address}: no fee of its own", warn=False)
+            return
+        rates = self.instance_rates(priced, instance)
+        if rates is None:
+            return
+        priced.components.append(
+            CostComponent(
+                name="Secret in pay-as-you-go instance",
+                unit="secret-day",
+                quantity=self.days,
+                unit_price=rates.secret_per_day,
+                kind="instance_secret",
+            )
+        )
 
     def price_key_version(self, priced: PricedResource, version: model.KmsKeyVersion) -> None:
         key = self.keys.get(version.key_address or "")
@@ -209,11 +386,11 @@ class _Pricer:
             key = model.KmsKey(address="", type=model.KEY, name="", region=version.region)
             self.note(priced, "its key is not in this configuration; priced as a software basic key version")
         priced.spec_class = self.key_class(priced, key)
-        if key.in_instance:
-            self.note(priced, "its key lives in a KMS instance: no KMS 1.0 fee", warn=False)
-            return
         if key.status == "PendingDeletion":
             self.note(priced, "its key is PendingDeletion: not charged", warn=False)
+            return
+        if key.in_instance:
+            self.instance_versions(priced, key.instance_address, key.dkms_instance_id, Decimal(1), None)
             return
         if not self.book.per_version:
             self.note(priced, f"{self.book.name} charges per key, not per version: no extra charge", warn=False)
@@ -279,15 +456,44 @@ def _account_items(book: PriceBook, days: int, priced: list[PricedResource]) -> 
     return items
 
 
+def _fmt(amount: Decimal) -> str:
+    return f"{amount.quantize(Decimal('0.01')):,}"
+
+
+def _capacity(priced: list[PricedResource]) -> None:
+    """What each instance must hold: one quota unit per key version, and its secrets."""
+    by_instance = {p.resource.address: p for p in priced if isinstance(p.resource, model.KmsInstance)}
+    needed: dict[str, dict[str, int]] = {a: {"key_versions": 0, "secrets": 0} for a in by_instance}
+    for p in priced:
+        if p.instance_address not in needed or not p.resource.exists_after:
+            continue
+        counts = needed[p.instance_address]  # type: ignore[index]
+        if isinstance(p.resource, model.KmsSecret):
+            counts["secrets"] += 1
+        elif isinstance(p.resource, model.KmsKey):
+            counts["key_versions"] += int(p.versions)
+        elif isinstance(p.resource, model.KmsKeyVersion):
+            counts["key_versions"] += 1
+    for address, item in by_instance.items():
+        instance = item.resource
+        assert isinstance(instance, model.KmsInstance)
+        item.capacity = {
+            "key_versions_needed": needed[address]["key_versions"],
+            "key_num": instance.key_num,
+            "secrets_needed": needed[address]["secrets"],
+            "secret_num": instance.secret_num,
+        }
+
+
 def estimate(
     inventory: model.Inventory,
     book: PriceBook,
     *,
+    instance_book: InstanceBook | None = None,
     days_per_month: int = 30,
     usage: UsageLookup | None = None,
 ) -> Estimate:
-    keys = {r.address: r for r in inventory.resources if isinstance(r, model.KmsKey) and r.exists_after}
-    pricer = _Pricer(book, days_per_month, usage or _no_usage, keys)
+    pricer = _Pricer(book, instance_book, days_per_month, usage or _no_usage, inventory)
     priced: list[PricedResource] = []
     befores: list[PricedResource] = []
     for resource in inventory.resources:
@@ -296,15 +502,17 @@ def estimate(
             before = resource.before or resource
             if resource.action == model.DELETE:
                 before = _as_existing(resource)
-            past_pricer = _Pricer(book, days_per_month, usage or _no_usage, keys)
+            past_pricer = _Pricer(book, instance_book, days_per_month, usage or _no_usage, inventory)
             past = past_pricer.price(before)
             item.past_monthly_cost = past.monthly_cost
             befores.append(past)
         priced.append(item)
+    _capacity(priced)
     items = _account_items(book, days_per_month, priced)
     past_items = _account_items(book, days_per_month, befores) if befores else []
     result = Estimate(
         book=book,
+        instance_book=instance_book,
         days_per_month=days_per_month,
         resources=priced,
         account_items=items,

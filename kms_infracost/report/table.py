@@ -27,9 +27,12 @@ def fmt_number(amount: Decimal) -> str:
 def _resource_rows(res: dict[str, Any], verbose: bool) -> list[tuple[str, str, str, str]]:
     status = res.get("status") if res.get("status") not in (None, "Enabled") else None
     spec = " ".join(x for x in (res.get("key_spec"), res.get("protection_level"), status) if x)
+    if res["type"] == "alicloud_kms_instance":
+        spec = f"version {res.get('product_version')} {res.get('payment_type')}"
     action = res["action"]
     marker = {"create": "+", "delete": "-", "update": "~", "replace": "-/+", "no-op": " "}.get(action, "?")
-    rows = [(f"{marker} {res['address']}", res["region"], spec, fmt_money(res["monthly_cost"]))]
+    indent = "  " if res.get("instance_address") else ""  # inside a KMS instance listed above it
+    rows = [(f"{marker} {indent}{res['address']}", res["region"], spec, fmt_money(res["monthly_cost"]))]
     for c in res["cost_components"]:
         detail = f"{fmt_number(c['quantity'])} {c['unit']} x {fmt_number(c['unit_price'])}"
         if verbose and c.get("usage_source"):
@@ -46,8 +49,14 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
     lines = [
         f"Price book {book['name']}: {book['title']} ({currency}, effective {book['effective_date']}), "
         f"{document['days_per_month']}-day month",
-        "",
     ]
+    instance_book = document.get("instance_price_book")
+    if instance_book and any(r["type"] == "alicloud_kms_instance" or r.get("instance_address") for r in document["resources"]):
+        lines.append(
+            f"KMS instances: {instance_book['name']}: {instance_book['title']} ({instance_book['currency']}, "
+            f"effective {instance_book['effective_date']})"
+        )
+    lines.append("")
     header = ("Resource", "Region", "Spec / quantity", f"Monthly {currency}")
     rows: list[tuple[str, str, str, str]] = []
     for res in document["resources"]:
@@ -90,12 +99,16 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
             "set monthly_api_calls in a usage file to include them."
         )
     violations = document.get("violations", [])
-    failed = [v for v in violations if not v["skipped"]]
+    failed = [v for v in violations if not v["skipped"] and v.get("severity", "error") == "error"]
+    warned = [v for v in violations if not v["skipped"] and v.get("severity", "error") != "error"]
     skipped = [v for v in violations if v["skipped"]]
     if failed:
         lines.append("")
         lines.append(f"{len(failed)} check(s) failed:")
         lines.extend(f"  FAIL [{v['rule']}] {v['message']}" for v in failed)
+    if warned:
+        lines.append("")
+        lines.extend(f"  WARN [{v['rule']}] {v['message']}" for v in warned)
     if skipped:
         lines.append("")
         lines.extend(f"  SKIPPED [{v['rule']}] {v['message']} (reason: {v['skip_reason']})" for v in skipped)
