@@ -140,16 +140,19 @@ def breakdown(**kwargs: Any) -> None:
 def pricing(price_book: str | None, region: str | None, config_file: str | None) -> None:
     """Print the price book that would be used."""
     from kms_infracost.config import load_config
-    from kms_infracost.pricing.book import available_books, load_book, region_table
-    from kms_infracost.report.pricing_text import render_book
+    from kms_infracost.pricing.book import available_books, region_table, select_books
+    from kms_infracost.report.pricing_text import render_book, render_instance_book
 
     config = load_config(config_file, Path.cwd())
-    book = load_book(price_book or config.price_book)
+    book, instance_book = select_books(price_book or config.price_book)
     region_info = None
     if region:
         cls, known = region_table().classify(region)
         region_info = (region, cls, known, book.column(cls))
-    click.echo(render_book(book, config.days_per_month, region_info, available_books()), nl=False)
+    text = render_book(book, config.days_per_month, region_info, available_books())
+    if instance_book is not None:
+        text += "\n" + render_instance_book(instance_book)
+    click.echo(text, nl=False)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kms_infracost.pricing.book import PriceBook
+from kms_infracost.pricing.book import InstanceBook, PriceBook
 
 
 def render_book(
@@ -40,4 +40,29 @@ def render_book(
         guessed = "" if known else " (not in the region table: guessed from its name)"
         out += ["", f"Region {name}: class {cls}{guessed}, price column {column}"]
     out += ["", "Available price books: " + ", ".join(available)]
+    return "\n".join(out) + "\n"
+
+
+def render_instance_book(book: InstanceBook) -> str:
+    out = [
+        f"Price book {book.name}: {book.title}",
+        f"  currency        {book.currency}",
+        f"  effective date  {book.effective_date}",
+        f"  source          {book.source}",
+        f"  KMS 1.0 end of service {book.kms1_end_of_service}",
+        "",
+        "product_version -> kind: " + ", ".join(f"{k} = {v}" for k, v in book.product_versions.items()),
+        "",
+        f"Subscription, {book.currency} per month (keys and secrets inside add nothing):",
+    ]
+    out += [
+        f"  {kind:<9} {rate.monthly_price}  (base spec: {rate.key_num:,} key versions, {rate.spec:,} QPS)"
+        for kind, rate in book.subscription.items()
+    ]
+    out += ["", f"Pay-as-you-go, {book.currency} per day:"]
+    out += [
+        f"  {kind:<9} instance {r.instance_per_day}, per key version {r.key_version_per_day}, "
+        f"per secret {r.secret_per_day}, per QPS of the daily peak {r.qps_per_day}"
+        for kind, r in book.pay_as_you_go.items()
+    ]
     return "\n".join(out) + "\n"

@@ -15,6 +15,8 @@ SUPPORTED_VERSIONS = ("0.1",)
 #: usage keys per resource type the estimator reads
 USAGE_KEYS: dict[str, tuple[str, ...]] = {
     model.KEY: ("monthly_api_calls", "key_versions"),
+    # pay-as-you-go instances: the day's peak QPS, and versions / secrets that live outside this configuration
+    model.INSTANCE: ("peak_qps", "key_versions", "secrets"),
 }
 ALL_KEYS = tuple(sorted({k for keys in USAGE_KEYS.values() for k in keys}))
 
