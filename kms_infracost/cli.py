@@ -70,6 +70,10 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--days-per-month", type=click.IntRange(1, 31), help="Days in a billed month (default 30)."),
         click.option("--max-total", callback=_decimal, help="Fail when the monthly total exceeds this."),
         click.option("--max-per-key", callback=_decimal, help="Fail when one key's monthly cost exceeds this."),
+        click.option("--max-projected-total", callback=_decimal,
+                     help="Fail when the projected total in month --horizon-months exceeds this."),
+        click.option("--horizon-months", type=click.IntRange(1, 120),
+                     help="Month whose cost is projected as rotation adds key versions (default 12)."),
         click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
                      help="HCL source: set a root variable, as terraform's -var."),
         click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False),
@@ -98,6 +102,8 @@ class RunOptions:
     days_per_month: int | None = None
     max_total: Decimal | None = None
     max_per_key: Decimal | None = None
+    max_projected_total: Decimal | None = None
+    horizon_months: int | None = None
     variables: tuple[str, ...] = ()
     var_files: tuple[str, ...] = ()
     no_cache: bool = False

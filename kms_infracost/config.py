@@ -15,8 +15,14 @@ from typing import Any
 
 from kms_infracost.errors import UserError, did_you_mean
 
-THRESHOLDS = ("monthly_total", "monthly_per_key", "monthly_increase", "monthly_increase_percent")
-TOP_KEYS = ("price_book", "days_per_month", "default_region", "usage_file", "thresholds", "rules")
+THRESHOLDS = (
+    "monthly_total",
+    "monthly_per_key",
+    "monthly_increase",
+    "monthly_increase_percent",
+    "projected_monthly_total",
+)
+TOP_KEYS = ("price_book", "days_per_month", "default_region", "usage_file", "horizon_months", "thresholds", "rules")
 RULE_KEYS = ("id", "path", "message", "severity")
 
 
@@ -27,6 +33,7 @@ class Config:
     days_per_month: int = 30
     default_region: str | None = None
     usage_file: str | None = None
+    horizon_months: int = 12
     thresholds: dict[str, Decimal] = field(default_factory=dict)
     rules: list[dict[str, str]] = field(default_factory=list)
 
@@ -109,6 +116,11 @@ def parse_config(data: dict[str, Any], path: str) -> Config:
         if not isinstance(data["default_region"], str) or not data["default_region"]:
             raise UserError("default_region must be a region ID such as \"cn-hangzhou\"", path)
         config.default_region = data["default_region"]
+    if "horizon_months" in data:
+        months = data["horizon_months"]
+        if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
+            raise UserError(f"horizon_months must be a whole number from 1 to 120, got {months!r}", path)
+        config.horizon_months = months
     if "usage_file" in data:
         if not isinstance(data["usage_file"], str):
             raise UserError("usage_file must be a path", path)

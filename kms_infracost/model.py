@@ -54,6 +54,8 @@ class KmsKey(Resource):
     status: str = "Enabled"
     automatic_rotation: str = "Disabled"
     rotation_interval: str | None = None
+    #: days between automatic rotations when rotation is on and will happen (None otherwise)
+    rotation_days: Decimal | None = None
     dkms_instance_id: str | None = None
     #: True when dkms_instance_id is set but only known after apply (a reference to an instance).
     in_instance: bool = False

@@ -81,24 +81,36 @@ def run(options: RunOptions, *, enforce: bool) -> int:
         config.thresholds["monthly_total"] = options.max_total
     if options.max_per_key is not None:
         config.thresholds["monthly_per_key"] = options.max_per_key
+    if options.max_projected_total is not None:
+        config.thresholds["projected_monthly_total"] = options.max_projected_total
+    if options.horizon_months:
+        config.horizon_months = options.horizon_months
     if len(options.out_files) > max(len(options.formats), 1):
         raise UserError("more --out-file than --format options; give one --format per --out-file")
 
     book, instance_book = select_books(config.price_book)
     inventory = load_inventory(options, config)
 
-    usage_lookup = None
+    from kms_infracost.usage.annotations import collect_annotations
+    from kms_infracost.usage.resolve import UsageResolver
+
+    usage_file = None
     usage_warnings: list[str] = []
     if config.usage_file:
         from kms_infracost.usage.usagefile import load_usage_file
 
         usage_file = load_usage_file(config.usage_file)
-        usage_file.check_addresses([r.address for r in inventory.resources])
-        usage_lookup = usage_file.usage_for
+        usage_file.check_addresses(inventory.resources)
         usage_warnings = usage_file.warnings
+    annotations = collect_annotations(inventory.resources)
 
     result = estimate(
-        inventory, book, instance_book=instance_book, days_per_month=config.days_per_month, usage=usage_lookup
+        inventory,
+        book,
+        instance_book=instance_book,
+        days_per_month=config.days_per_month,
+        usage=UsageResolver(usage_file, annotations),
+        horizon_months=config.horizon_months,
     )
     result.warnings[:0] = usage_warnings
     document = estimate_document(result)
@@ -119,6 +131,8 @@ def run(options: RunOptions, *, enforce: bool) -> int:
                                   message=f"{priced.resource.address}: {text} (--strict)",
                                   file=priced.resource.file, line=priced.resource.line)
                     )
+    skips = {address: a.skips for address, a in annotations.items() if a.skips}
+    apply_skips(violations, skips)
     document["violations"] = [
         {
             "rule": v.rule,
@@ -154,6 +168,15 @@ def run(options: RunOptions, *, enforce: bool) -> int:
     if failed and enforce and not options.soft_fail:
         return 1
     return 0
+
+
+def apply_skips(violations: list, skips: dict) -> None:  # type: ignore[type-arg]
+    """A `skip=<id> reason="…"` annotation on a resource marks that resource's violation skipped, visibly."""
+    for violation in violations:
+        for skip in skips.get(violation.address or "", []):
+            if skip.rule == violation.rule:
+                violation.skipped = True
+                violation.skip_reason = skip.reason
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -39,6 +39,21 @@ def check_thresholds(estimate: Estimate, thresholds: dict[str, Decimal]) -> list
                         line=r.line,
                     )
                 )
+    limit = thresholds.get("projected_monthly_total")
+    if limit is not None:
+        projected = estimate.projected_total_monthly_cost
+        if projected > limit:
+            found.append(
+                Violation(
+                    rule="projected_monthly_total",
+                    message=(
+                        f"projected KMS cost in month {estimate.horizon_months} is {money(projected, currency)}, "
+                        f"over the limit of {money(limit, currency)} (rotation adds billed key versions)"
+                    ),
+                    actual=projected,
+                    limit=limit,
+                )
+            )
     limit = thresholds.get("monthly_total")
     if limit is not None:
         total = estimate.total_monthly_cost

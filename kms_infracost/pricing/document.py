@@ -24,6 +24,7 @@ def _key_fields(resource: model.Resource) -> dict[str, Any]:
             "origin": resource.origin,
             "automatic_rotation": resource.automatic_rotation,
             "rotation_interval": resource.rotation_interval,
+            "rotation_days": resource.rotation_days,
             "in_instance": resource.in_instance,
         }
     if isinstance(resource, (model.KmsKeyVersion, model.KmsAlias, model.KmsCiphertext)):
@@ -39,7 +40,7 @@ def _key_fields(resource: model.Resource) -> dict[str, Any]:
     return {}
 
 
-def resource_document(priced: PricedResource) -> dict[str, Any]:
+def resource_document(priced: PricedResource, projected: PricedResource | None = None) -> dict[str, Any]:
     r = priced.resource
     doc: dict[str, Any] = {
         "address": r.address,
@@ -56,6 +57,7 @@ def resource_document(priced: PricedResource) -> dict[str, Any]:
         "status": getattr(r, "status", None),
         "monthly_cost": priced.monthly_cost,
         "past_monthly_cost": priced.past_monthly_cost,
+        "projected_monthly_cost": projected.monthly_cost if projected else priced.monthly_cost,
         "cost_components": [
             {
                 "name": c.name,
@@ -68,6 +70,7 @@ def resource_document(priced: PricedResource) -> dict[str, Any]:
             for c in priced.components
         ],
         "instance_address": priced.instance_address,
+        "kms3_alternative_monthly_cost": priced.kms3_alternative,
         "file": r.file,
         "line": r.line,
         "tags": dict(r.tags),
@@ -98,7 +101,8 @@ def grouped(resources: list[PricedResource]) -> list[PricedResource]:
 
 def estimate_document(estimate: Estimate) -> dict[str, Any]:
     book = estimate.book
-    resources = [resource_document(p) for p in grouped(estimate.resources)]
+    later = {id(now): future for now, future in zip(estimate.resources, estimate.projected)}
+    resources = [resource_document(p, later.get(id(p))) for p in grouped(estimate.resources)]
     has_past = any(p.past_monthly_cost is not None for p in estimate.resources)
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -122,6 +126,10 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
         "days_per_month": estimate.days_per_month,
         "currency": book.currency,
         "total_monthly_cost": estimate.total_monthly_cost,
+        "horizon_months": estimate.horizon_months,
+        "projected_total_monthly_cost": estimate.projected_total_monthly_cost
+        if estimate.projected
+        else estimate.total_monthly_cost,
         "resources": resources,
         "account_items": [
             {

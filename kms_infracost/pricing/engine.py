@@ -48,6 +48,8 @@ class PricedResource:
     capacity: dict[str, int | None] | None = None
     #: key versions billed (a key's own count, from usage or the default of one)
     versions: Decimal = Decimal(1)
+    #: for a new KMS 1.0 key: what it would cost per month inside a pay-as-you-go KMS 3.0 instance
+    kms3_alternative: Decimal | None = None
 
     @property
     def monthly_cost(self) -> Decimal:
@@ -76,6 +78,16 @@ class Estimate:
     account_items: list[AccountItem]
     warnings: list[str]
     past_account_total: Decimal | None = None
+    #: the month whose cost is projected as rotations add key versions, and that month's pricing
+    horizon_months: int = 12
+    projected: list[PricedResource] = field(default_factory=list)
+    projected_account_items: list[AccountItem] = field(default_factory=list)
+
+    @property
+    def projected_total_monthly_cost(self) -> Decimal:
+        return sum((r.monthly_cost for r in self.projected), ZERO) + sum(
+            (a.monthly_cost for a in self.projected_account_items), ZERO
+        )
 
     @property
     def total_monthly_cost(self) -> Decimal:
@@ -104,7 +116,9 @@ class _Pricer:
         days: int,
         usage: UsageLookup,
         inventory: model.Inventory,
+        month: int = 1,
     ) -> None:
+        self.month = month
         self.book = book
         self.instance_book = instance_book
         self.days = Decimal(days)
@@ -158,7 +172,20 @@ class _Pricer:
             self.note(priced, f"{resource.type} is not billed by KMS on its own; not priced", warn=False)
         return priced
 
-    def hosting(self, priced: PricedResource, key: model.KmsKey, spec_class: str, versions: Decimal, source: str | None) -> None:
+    def version_days(self, start: Decimal, rotation_days: Decimal | None) -> tuple[Decimal, Decimal]:
+        """Version-days billed in this month and versions alive at its end, as rotations add versions.
+
+        Day d (counted from creation, 0-based) has start + floor(d / interval) versions: with 30-day months a
+        key rotated every 30 days has 12 versions throughout month 12.
+        """
+        days = int(self.days)
+        if rotation_days is None:
+            return start * self.days, start
+        first = (self.month - 1) * days
+        total = sum((start + int(Decimal(d) // rotation_days) for d in range(first, first + days)), ZERO)
+        return total, start + int(Decimal(first + days - 1) // rotation_days)
+
+    def hosting(self, priced: PricedResource, key: model.KmsKey, spec_class: str, version_days: Decimal, source: str | None) -> None:
         column = self.book.column(priced.region_class)
         price = self.book.hosting_price(key.protection_level, spec_class, column)
         if price is None:
@@ -170,7 +197,7 @@ class _Pricer:
             CostComponent(
                 name=name,
                 unit=unit_word,
-                quantity=versions * self.days,
+                quantity=version_days,
                 unit_price=price,
                 usage_source=source,
                 kind="hosting",
@@ -188,16 +215,20 @@ class _Pricer:
         if key.status == "PendingDeletion":
             self.note(priced, "PendingDeletion: not charged", warn=False)
             return
-        versions, v_source = usage.get("key_versions", Decimal(1))
-        priced.versions = versions
+        start, v_source = usage.get("key_versions", Decimal(1))
+        version_days, priced.versions = self.version_days(start, key.rotation_days)
+        source = v_source if "key_versions" in usage.values else None
+        if key.rotation_days is not None:
+            every = f"rotated every {key.rotation_days.normalize():f} days"
+            source = f"{source}, {every}" if source else every
         if key.in_instance:
-            self.instance_versions(priced, key.instance_address, key.dkms_instance_id, versions, v_source)
+            self.instance_versions(priced, key.instance_address, key.dkms_instance_id, version_days, source)
             return
         if not self.book.per_version:
-            if "key_versions" in usage.values:
-                self.note(priced, f"{self.book.name} charges per key, not per version; key_versions ignored", warn=False)
-            versions, v_source = Decimal(1), None
-        self.hosting(priced, key, spec_class, versions, v_source if "key_versions" in usage.values else None)
+            if "key_versions" in usage.values or key.rotation_days is not None:
+                self.note(priced, f"{self.book.name} charges per key, not per version: versions add nothing", warn=False)
+            version_days, source = self.days, None
+        self.hosting(priced, key, spec_class, version_days, source)
         calls, c_source = usage.get("monthly_api_calls", ZERO)
         column = self.book.column(priced.region_class)
         api = self.book.api_price(spec_class, column)
@@ -220,17 +251,15 @@ class _Pricer:
         if key.action in (model.CREATE, model.REPLACE) and self.instance_book is not None:
             rates = self.instance_book.pay_as_you_go.get("software")
             if rates is not None:
-                alternative = versions * rates.key_version_per_day * self.days
+                alternative = version_days * rates.key_version_per_day
                 instance_fee = rates.instance_per_day * self.days
+                currency = self.instance_book.currency
+                priced.kms3_alternative = alternative
                 self.note(
                     priced,
-                    f"KMS 1.0 reached end of service on {self.instance_book.kms1_end_of_service}: create keys in a "
-                    f"KMS instance (dkms_instance_id); in a pay-as-you-go software instance this key would cost "
-                    f"{_fmt(alternative)} {self.instance_book.currency} a month plus the instance's "
-                    f"{_fmt(instance_fee)} {self.instance_book.currency} (a subscription instance: "
-                    f"{_fmt(self.instance_book.subscription['software'].monthly_price)} "
-                    f"{self.instance_book.currency} a month for "
-                    f"{self.instance_book.subscription['software'].key_num:,} key versions)",
+                    f"KMS 1.0 is past end of service ({self.instance_book.kms1_end_of_service}); in a KMS 3.0 "
+                    f"pay-as-you-go software instance (dkms_instance_id) this key costs {_fmt(alternative)} "
+                    f"{currency}/month plus {_fmt(instance_fee)} {currency}/month for the instance",
                 )
 
     # -- KMS 3.0 -----------------------------------------------------------------------------------
@@ -253,7 +282,7 @@ class _Pricer:
         priced: PricedResource,
         address: str | None,
         instance_id: str | None,
-        versions: Decimal,
+        version_days: Decimal,
         source: str | None,
     ) -> None:
         """A key (or key version) inside an instance: free under a subscription, per version per day otherwise."""
@@ -270,7 +299,7 @@ class _Pricer:
             CostComponent(
                 name="Key versions in pay-as-you-go instance",
                 unit="version-day",
-                quantity=versions * self.days,
+                quantity=version_days,
                 unit_price=rates.key_version_per_day,
                 usage_source=source,
                 kind="instance_key",
@@ -390,12 +419,12 @@ class _Pricer:
             self.note(priced, "its key is PendingDeletion: not charged", warn=False)
             return
         if key.in_instance:
-            self.instance_versions(priced, key.instance_address, key.dkms_instance_id, Decimal(1), None)
+            self.instance_versions(priced, key.instance_address, key.dkms_instance_id, self.days, None)
             return
         if not self.book.per_version:
             self.note(priced, f"{self.book.name} charges per key, not per version: no extra charge", warn=False)
             return
-        self.hosting(priced, key, priced.spec_class, Decimal(1), None)
+        self.hosting(priced, key, priced.spec_class, self.days, None)
 
 
 def _account_items(book: PriceBook, days: int, priced: list[PricedResource]) -> list[AccountItem]:
@@ -492,8 +521,12 @@ def estimate(
     instance_book: InstanceBook | None = None,
     days_per_month: int = 30,
     usage: UsageLookup | None = None,
+    horizon_months: int = 12,
 ) -> Estimate:
     pricer = _Pricer(book, instance_book, days_per_month, usage or _no_usage, inventory)
+    future = _Pricer(book, instance_book, days_per_month, usage or _no_usage, inventory, month=horizon_months)
+    projected = [future.price(r) for r in inventory.resources]
+    _capacity(projected)
     priced: list[PricedResource] = []
     befores: list[PricedResource] = []
     for resource in inventory.resources:
@@ -508,6 +541,9 @@ def estimate(
             befores.append(past)
         priced.append(item)
     _capacity(priced)
+    for now, later in zip(priced, projected):
+        if later.capacity is not None:
+            now.capacity = later.capacity  # an instance must hold the versions rotation will add
     items = _account_items(book, days_per_month, priced)
     past_items = _account_items(book, days_per_month, befores) if befores else []
     result = Estimate(
@@ -518,6 +554,9 @@ def estimate(
         account_items=items,
         warnings=[*inventory.warnings, *pricer.warnings],
         past_account_total=sum((a.monthly_cost for a in past_items), ZERO) if befores else None,
+        horizon_months=horizon_months,
+        projected=projected,
+        projected_account_items=_account_items(book, days_per_month, projected),
     )
     return result
 

@@ -24,7 +24,7 @@ def fmt_number(amount: Decimal) -> str:
     return text
 
 
-def _resource_rows(res: dict[str, Any], verbose: bool) -> list[tuple[str, str, str, str]]:
+def _resource_rows(res: dict[str, Any], verbose: bool, horizon: int) -> list[tuple[str, str, str, str]]:
     status = res.get("status") if res.get("status") not in (None, "Enabled") else None
     spec = " ".join(x for x in (res.get("key_spec"), res.get("protection_level"), status) if x)
     if res["type"] == "alicloud_kms_instance":
@@ -38,6 +38,10 @@ def _resource_rows(res: dict[str, Any], verbose: bool) -> list[tuple[str, str, s
         if verbose and c.get("usage_source"):
             detail += f"  [{c['usage_source']}]"
         rows.append((f"    {c['name']}", "", detail, fmt_money(c["monthly_cost"])))
+    projected = res.get("projected_monthly_cost")
+    if projected is not None and projected != res["monthly_cost"]:
+        why = f"rotates every {fmt_number(res['rotation_days'])} days" if res.get("rotation_days") else "versions accumulate"
+        rows.append(("\0" + f"    ({why}: month {horizon} costs {fmt_money(projected)})", "", "", ""))
     for note in res.get("notes", []):
         rows.append(("\0" + f"    ({note})", "", "", ""))
     return rows
@@ -60,7 +64,7 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
     header = ("Resource", "Region", "Spec / quantity", f"Monthly {currency}")
     rows: list[tuple[str, str, str, str]] = []
     for res in document["resources"]:
-        rows.extend(_resource_rows(res, verbose))
+        rows.extend(_resource_rows(res, verbose, document.get("horizon_months", 12)))
     if document["account_items"]:
         rows.append(("Account-wide", "", "", ""))
         for item in document["account_items"]:
@@ -82,6 +86,12 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
     lines.append("-" * len(line(header)))
     total = f"{fmt_money(document['total_monthly_cost'])} {currency}"
     lines.append(f"TOTAL monthly cost: {total}")
+    projected = document.get("projected_total_monthly_cost")
+    if projected is not None and projected != document["total_monthly_cost"]:
+        lines.append(
+            f"  projected for month {document['horizon_months']} (rotation adds billed versions): "
+            f"{fmt_money(projected)} {currency}"
+        )
     if "past_total_monthly_cost" in document:
         lines.append(
             f"  before this change: {fmt_money(document['past_total_monthly_cost'])} {currency}, "

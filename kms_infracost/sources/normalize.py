@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from decimal import Decimal
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -55,6 +56,34 @@ def to_bool(value: Any) -> bool | None:
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
     return None
+
+
+_INTERVAL = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
+_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+ROTATION_MIN_DAYS, ROTATION_MAX_DAYS = 7, 730
+
+
+def rotation_interval_days(text: str, address: str, file: str | None, line: int | None) -> Decimal:
+    """`"365d"`, `"2592000s"`, `"720h"`, `"10080m"` as days; the provider accepts 7 to 730 days."""
+    from kms_infracost.errors import UserError
+
+    match = _INTERVAL.match(text)
+    if not match:
+        raise UserError(
+            f"{address}: rotation_interval {text!r} is not a number with a unit d, h, m or s (e.g. \"365d\")",
+            file,
+            line,
+        )
+    seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    days = Decimal(seconds) / Decimal(86400)
+    if not ROTATION_MIN_DAYS <= days <= ROTATION_MAX_DAYS:
+        raise UserError(
+            f"{address}: rotation_interval {text!r} is {days.normalize():f} days; the provider accepts "
+            f"{ROTATION_MIN_DAYS} to {ROTATION_MAX_DAYS} days",
+            file,
+            line,
+        )
+    return days
 
 
 def base_address(address: str) -> str:
@@ -120,6 +149,32 @@ class _Builder:
             return "Disabled"
         return "Enabled"
 
+    def rotation(self, record: ResourceRecord, key: model.KmsKey, values: dict[str, Any]) -> None:
+        """Rotation that will really happen: enabled, a known interval, and a key type that can rotate."""
+        if key.automatic_rotation != "Enabled":
+            return
+        refused = None
+        if key.origin == "EXTERNAL":
+            refused = "EXTERNAL (imported) keys"
+        elif key.key_spec.startswith(("RSA_", "EC_")):
+            refused = f"asymmetric keys ({key.key_spec})"
+        if refused:
+            text = f"automatic_rotation is Enabled but KMS does not rotate {refused}; no rotation projected"
+            key.assumptions.append(text)
+            self.warnings.append(f"{record.address}: {text}")
+            return
+        if "rotation_interval" in record.unknown:
+            text = f"rotation_interval unknown until apply ({record.unknown['rotation_interval']}); no rotation projected"
+            key.assumptions.append(text)
+            self.warnings.append(f"{record.address}: {text}")
+            return
+        if key.rotation_interval is None:
+            text = "automatic_rotation is Enabled without rotation_interval; no rotation projected"
+            key.assumptions.append(text)
+            self.warnings.append(f"{record.address}: {text}")
+            return
+        key.rotation_days = rotation_interval_days(key.rotation_interval, record.address, record.file, record.line)
+
     def common(self, record: ResourceRecord, values: dict[str, Any]) -> dict[str, Any]:
         assumptions: list[str] = []
         region, region_source = self.region(record, assumptions)
@@ -152,7 +207,7 @@ class _Builder:
         if kind == model.KEY:
             dkms = values.get("dkms_instance_id")
             instance_refs = [r for r in record.references.get("dkms_instance_id", []) if model.INSTANCE in r]
-            return model.KmsKey(
+            key = model.KmsKey(
                 **fields,
                 key_spec=str(self.attr(record, values, "key_spec", KEY_DEFAULTS["key_spec"], assumptions)),
                 protection_level=str(
@@ -171,6 +226,8 @@ class _Builder:
                 in_instance=present(dkms) or "dkms_instance_id" in record.unknown,
                 instance_address=instance_refs[0] if instance_refs else None,
             )
+            self.rotation(record, key, values)
+            return key
         if kind == model.KEY_VERSION:
             return model.KmsKeyVersion(**fields, key_address=_first(record.references.get("key_id")))
         if kind == model.ALIAS:

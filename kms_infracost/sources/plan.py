@@ -135,6 +135,25 @@ class _Configuration:
         call = (parent.get("module_calls") or {}).get(path[-1])
         return call if isinstance(call, dict) else None
 
+    def module_dir(self, path: tuple[str, ...], root: Path) -> Path | None:
+        """Where a module's .tf files are: local sources relative to their caller, others as installed."""
+        directory = root
+        node: dict[str, Any] | None = self.root
+        for depth, name in enumerate(path):
+            call = ((node or {}).get("module_calls") or {}).get(name)
+            if not isinstance(call, dict):
+                return None
+            source = str(call.get("source") or "")
+            if source.startswith(("./", "../")):
+                directory = directory / source
+            else:
+                installed = _installed_modules(root).get(".".join(path[: depth + 1]))
+                if installed is None:
+                    return None
+                directory = root / installed
+            node = call.get("module")
+        return directory
+
     def resource(self, path: tuple[str, ...], rtype: str, name: str) -> dict[str, Any] | None:
         module = self.module(path) or {}
         for res in module.get("resources") or []:
@@ -187,6 +206,35 @@ class _Configuration:
             return None, f"refers to var.{name} of module.{'.module.'.join(module_path)}, unknown"
         shown = ", ".join(refs) if refs else "an expression"
         return None, f"is an expression over {shown} that is not known before apply"
+
+
+def _installed_modules(root: Path) -> dict[str, str]:
+    """`.terraform/modules/modules.json`: module key ("a.b") -> directory, as `terraform init` wrote it."""
+    try:
+        data = json.loads((root / ".terraform" / "modules" / "modules.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    modules = data.get("Modules") if isinstance(data, dict) else None
+    return {
+        str(m.get("Key")): str(m.get("Dir"))
+        for m in modules or []
+        if isinstance(m, dict) and m.get("Key") and m.get("Dir")
+    }
+
+
+def _shown_path(path: str) -> str:
+    """Paths in reports: relative to the working directory when below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def default_config_dir(plan_path: str) -> Path:
+    """The plan file's folder when it holds the configuration, else the working directory."""
+    if plan_path != "-":
+        folder = Path(plan_path).resolve().parent
+        if any(folder.glob("*.tf")):
+            return folder
+    return Path.cwd()
 
 
 def _provider_label(key: str, entry: Any) -> str:
@@ -275,8 +323,11 @@ def _references(res_config: Mapping[str, Any] | None, module_address: str) -> di
     return out
 
 
-def iter_records(plan: Mapping[str, Any], name: str) -> Iterator[ResourceRecord]:
+def iter_records(plan: Mapping[str, Any], name: str, config_dir: Path | None = None) -> Iterator[ResourceRecord]:
+    from kms_infracost.sources.blocks import module_blocks
+
     config = _Configuration(plan)
+    blocks_by_dir: dict[tuple[str, ...], dict[tuple[str, str], Any]] = {}
     for change in plan.get("resource_changes") or []:
         if not isinstance(change, dict):
             continue
@@ -305,6 +356,14 @@ def iter_records(plan: Mapping[str, Any], name: str) -> Iterator[ResourceRecord]
         }
         after = body.get("after")
         before = body.get("before")
+        file, line = None, None
+        if config_dir is not None:
+            if module_path not in blocks_by_dir:
+                directory = config.module_dir(module_path, config_dir)
+                blocks_by_dir[module_path] = module_blocks(directory) if directory else {}
+            block = blocks_by_dir[module_path].get((rtype, str(change.get("name") or "")))
+            if block is not None:
+                file, line = _shown_path(block.file), block.start
         yield ResourceRecord(
             address=str(change.get("address") or ""),
             type=rtype,
@@ -321,17 +380,24 @@ def iter_records(plan: Mapping[str, Any], name: str) -> Iterator[ResourceRecord]
             provider_label=label,
             region_note=note,
             references=refs,
-            file=None,
-            line=None,
+            file=file,
+            line=line,
         )
 
 
 def load_plan(
-    path: str, *, default_region: str | None = None, env: Mapping[str, str] | None = None
+    path: str,
+    *,
+    default_region: str | None = None,
+    env: Mapping[str, str] | None = None,
+    config_dir: str | None = None,
 ) -> model.Inventory:
+    """Resources of a plan; `config_dir` (default: beside the plan, else cwd) gives them file and line."""
     data, name = read_plan_bytes(path)
     plan = parse_plan(data, name)
-    inventory = build_inventory(iter_records(plan, name), default_region=default_region, env=env, origin=name)
+    folder = Path(config_dir) if config_dir else default_config_dir(path)
+    records = iter_records(plan, name, folder)
+    inventory = build_inventory(records, default_region=default_region, env=env, origin=name)
     for change in plan.get("resource_changes") or []:
         if isinstance(change, dict) and str(change.get("type", "")).startswith("alicloud_kms_") and change.get("mode") == "data":
             inventory.warnings.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,8 @@ USAGE_KEYS: dict[str, tuple[str, ...]] = {
     # pay-as-you-go instances: the day's peak QPS, and versions / secrets that live outside this configuration
     model.INSTANCE: ("peak_qps", "key_versions", "secrets"),
 }
+#: a user-created key can be marked as one an Alibaba Cloud service created (free)
+USAGE_KEYS[model.KEY] += ("service_key",)
 ALL_KEYS = tuple(sorted({k for keys in USAGE_KEYS.values() for k in keys}))
 
 
@@ -34,30 +37,80 @@ class UsageFile:
     type_defaults: dict[str, UsageEntry] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    def usage_for(self, resource: model.Resource) -> model.Usage:
-        usage = model.Usage()
-        layers = []
+    def layers(self, resource: model.Resource) -> list[tuple[UsageEntry, str]]:
+        """Entries that apply to a resource, lowest precedence first: type default, wildcard, exact."""
+        found: list[tuple[UsageEntry, str]] = []
         default = self.type_defaults.get(resource.type)
         if default:
-            layers.append((default, f"usage file {self.path}:{default.line} (resource_type_default_usage.{resource.type})"))
+            found.append((default, f"usage file {self.path}:{default.line} (resource_type_default_usage.{resource.type})"))
+        wildcard = self.wildcard_for(resource.address)
+        if wildcard:
+            pattern, entry = wildcard
+            found.append((entry, f"usage file {self.path}:{entry.line} ({pattern})"))
         exact = self.resource_usage.get(resource.address)
         if exact:
-            layers.append((exact, f"usage file {self.path}:{exact.line} ({resource.address})"))
-        for entry, source in layers:  # later layers win
+            found.append((exact, f"usage file {self.path}:{exact.line} ({resource.address})"))
+        return found
+
+    def wildcard_for(self, address: str) -> tuple[str, UsageEntry] | None:
+        """The most specific wildcard entry matching the address (fewest wildcards, then file order)."""
+        matches = [
+            (pattern.count("*"), order, pattern, entry)
+            for order, (pattern, entry) in enumerate(self.resource_usage.items())
+            if "*" in pattern and wildcard_regex(pattern).fullmatch(address)
+        ]
+        if not matches:
+            return None
+        _, _, pattern, entry = min(matches, key=lambda m: (m[0], m[1]))
+        return pattern, entry
+
+    def usage_for(self, resource: model.Resource) -> model.Usage:
+        usage = model.Usage()
+        for entry, source in self.layers(resource):  # later layers win
             for key, value in entry.values.items():
                 usage.values[key] = value
                 usage.sources[key] = source
         return usage
 
-    def check_addresses(self, addresses: list[str]) -> None:
+    def check_addresses(self, resources: list[model.Resource]) -> None:
         """Entries that match no resource are usually typos: say which real address is closest."""
-        known = set(addresses)
+        known = {r.address for r in resources}
         for address, entry in self.resource_usage.items():
+            if "*" in address:
+                if not any(wildcard_regex(address).fullmatch(a) for a in known):
+                    self.warnings.append(f"{self.path}:{entry.line}: usage for {address} matches no resource")
+                continue
             if address not in known:
                 hint = did_you_mean(address, known) if known else ""
-                self.warnings.append(
-                    f"{self.path}:{entry.line}: usage for {address} matches no resource{hint if known else ''}"
-                )
+                self.warnings.append(f"{self.path}:{entry.line}: usage for {address} matches no resource{hint}")
+        for address, entry in self.resource_usage.items():
+            matched = [r for r in resources if r.address == address or ("*" in address and wildcard_regex(address).fullmatch(r.address))]
+            for key in entry.values:
+                if matched and all(key not in USAGE_KEYS.get(r.type, ()) for r in matched):
+                    self.warnings.append(f"{self.path}:{entry.line}: usage key {key!r} does not apply to {matched[0].type}")
+        for rtype, entry in self.type_defaults.items():
+            if rtype not in USAGE_KEYS:
+                self.warnings.append(f"{self.path}:{entry.line}: resource_type_default_usage for {rtype}: no usage is read for this type")
+
+
+def wildcard_regex(pattern: str) -> re.Pattern[str]:
+    """`module.x["*"].alicloud_kms_key.k[*]`: `*` stands for any one index or key, or any name part."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith('["*"]', i):
+            out.append(r'\["[^"]*"\]')
+            i += 5
+        elif pattern.startswith("[*]", i):
+            out.append(r"\[[^\]]+\]")
+            i += 3
+        elif pattern[i] == "*":
+            out.append(r"[^.\[\]]*")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
 
 
 def _line(node: Any, key: Any) -> int | None:
@@ -132,6 +185,11 @@ def _section(data: Any, name: str, path: str, warnings: list[str]) -> dict[str, 
             key_line = _line(values, key) or line
             if key not in ALL_KEYS:
                 warnings.append(f"{path}:{key_line}: unknown usage key {key!r} for {address}{did_you_mean(str(key), ALL_KEYS)}")
+                continue
+            if key == "service_key":
+                if not isinstance(raw, bool):
+                    raise UserError(f"{address}.service_key must be true or false", path, key_line)
+                parsed[key] = Decimal(1 if raw else 0)
                 continue
             try:
                 parsed[key] = parse_quantity(raw)

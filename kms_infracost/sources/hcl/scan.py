@@ -1,0 +1,295 @@
+"""The cheap pass: find which files and blocks can matter before anything is parsed.
+
+A hook runs on every commit, mostly over files with no KMS in them. Reading a file and looking for two
+substrings costs microseconds; importing the HCL parser costs a tenth of a second and parsing a file
+milliseconds. So every file is first read and checked for `alicloud_kms` and `module` here, with nothing
+but `os` and `re`, and only the top-level blocks that can change a KMS price (KMS resources, variables,
+locals, alicloud providers, module calls, outputs) are handed to the parser; the others are blanked out
+line for line so the parser's line numbers stay those of the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+
+from kms_infracost.errors import UserError
+
+KMS_MARK = "alicloud_kms"
+TF_SUFFIXES = (".tf", ".tf.json")
+#: top-level block types the evaluation reads; resources and data sources only when they are KMS ones.
+KEPT_BLOCKS = frozenset({"variable", "locals", "module", "output"})
+
+_MODULE_HEADER = re.compile(r'(?m)^[ \t]*module[ \t]+"([^"\n]+)"[ \t]*\{')
+_SOURCE = re.compile(r'(?m)^[ \t]*source[ \t]*=[ \t]*"([^"\n]*)"')
+_SPECIAL = re.compile(r'[{}"#/<]')
+_IN_STRING = re.compile(r'["\\$%\n]')
+_HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)[ \t]*\r?\n")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_LABEL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+_SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)+", re.S)
+
+
+@dataclass
+class TopBlock:
+    """One top-level block as the text scanner saw it: enough to decide whether to parse it."""
+
+    type: str
+    labels: list[str]
+    start: int
+    end: int
+    line: int
+
+
+@dataclass
+class SourceFile:
+    """A configuration file read and checked as text."""
+
+    path: str  # as the user would see it (joined from what they gave)
+    text: str
+    size: int
+    mtime_ns: int
+    mentions_kms: bool
+    #: (call name, source) of each `module "x" { source = "..." }` the text shows
+    module_calls: list[tuple[str, str | None]] = field(default_factory=list)
+
+    @property
+    def is_json(self) -> bool:
+        return self.path.endswith(".json")
+
+
+class ScanError(Exception):
+    """The text is not balanced enough to split into blocks; the parser will say why."""
+
+
+def is_config_file(name: str) -> bool:
+    """Terraform's own rule: .tf / .tf.json, ignoring hidden files and editor backups."""
+    if name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#")):
+        return False
+    return name.endswith(TF_SUFFIXES)
+
+
+def config_files(directory: str) -> list[str]:
+    """The configuration files of one module directory, in Terraform's (lexical) order."""
+    try:
+        names = os.listdir(directory or ".")
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        return []
+    except OSError as exc:
+        raise UserError(f"cannot read directory: {exc.strerror}", directory) from None
+    found = []
+    for name in sorted(names):
+        if is_config_file(name) and os.path.isfile(os.path.join(directory, name)):
+            found.append(os.path.join(directory, name) if directory else name)
+    return found
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes to text, with the errors a user can act on (binary file, wrong encoding)."""
+    if b"\x00" in data:
+        raise UserError("is a binary file, not Terraform text; remove it or give it another extension", path)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UserError(
+            f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "Terraform reads configuration as UTF-8: re-save the file as UTF-8",
+            path,
+            line,
+        ) from None
+
+
+def read_source(path: str) -> SourceFile:
+    try:
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            data = handle.read()
+    except FileNotFoundError:
+        raise UserError("no such file", path) from None
+    except IsADirectoryError:
+        raise UserError("is a directory, expected a file", path) from None
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", path) from None
+    text = decode(data, path)
+    source = SourceFile(
+        path=path,
+        text=text,
+        size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns,
+        mentions_kms=KMS_MARK in text,
+    )
+    if "module" in text:
+        source.module_calls = module_calls_in(text, source.is_json)
+    return source
+
+
+def module_calls_in(text: str, is_json: bool) -> list[tuple[str, str | None]]:
+    """Module calls and their sources, read from the text alone (an over-approximation is fine)."""
+    if is_json:
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            return [("?", None)]  # the parser will report it
+        calls: list[tuple[str, str | None]] = []
+        for item in doc if isinstance(doc, list) else [doc]:
+            modules = item.get("module") if isinstance(item, dict) else None
+            for body in modules if isinstance(modules, list) else [modules]:
+                if isinstance(body, dict):
+                    for name, call in body.items():
+                        src = call.get("source") if isinstance(call, dict) else None
+                        calls.append((name, src if isinstance(src, str) else None))
+        return calls
+    calls = []
+    for match in _MODULE_HEADER.finditer(text):
+        found = _SOURCE.search(text, match.end())
+        calls.append((match.group(1), found.group(1) if found else None))
+    return calls
+
+
+# -- splitting a file into top-level blocks ----------------------------------------------------------
+
+
+def _skip_string(text: str, i: int) -> int:
+    """From just after an opening quote to just after the closing one, through `${ ... }`."""
+    n = len(text)
+    while True:
+        m = _IN_STRING.search(text, i)
+        if m is None:
+            raise ScanError("unterminated string")
+        ch = m.group()
+        j = m.start()
+        if ch == '"':
+            return j + 1
+        if ch == "\\":
+            i = j + 2
+        elif ch == "\n":
+            raise ScanError("newline in a quoted string")
+        elif j + 1 < n and text[j + 1] == "{":
+            i = skip_braced(text, j + 2)
+        elif j + 2 < n and text[j + 1] == ch and text[j + 2] == "{":  # $${ and %%{ are literal
+            i = j + 3
+        else:
+            i = j + 1
+
+
+def _skip_heredoc(text: str, match: re.Match[str]) -> int:
+    marker = match.group(2)
+    closing = re.compile(r"(?m)^[ \t]*" + re.escape(marker) + r"[ \t]*\r?$")
+    found = closing.search(text, match.end())
+    if found is None:
+        raise ScanError(f"heredoc {marker} is not closed")
+    return found.end()
+
+
+def skip_braced(text: str, i: int) -> int:
+    """From just after `{` to just after its matching `}`, past strings, comments and heredocs."""
+    depth = 1
+    while True:
+        m = _SPECIAL.search(text, i)
+        if m is None:
+            raise ScanError("unclosed {")
+        ch = m.group()
+        j = m.start()
+        if ch == "{":
+            depth += 1
+            i = j + 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+            i = j + 1
+        elif ch == '"':
+            i = _skip_string(text, j + 1)
+        elif ch == "#":
+            end = text.find("\n", j)
+            i = len(text) if end < 0 else end
+        elif ch == "/":
+            nxt = text[j + 1 : j + 2]
+            if nxt == "/":
+                end = text.find("\n", j)
+                i = len(text) if end < 0 else end
+            elif nxt == "*":
+                end = text.find("*/", j + 2)
+                if end < 0:
+                    raise ScanError("unclosed /* comment")
+                i = end + 2
+            else:
+                i = j + 1
+        else:  # "<"
+            heredoc = _HEREDOC.match(text, j)
+            i = _skip_heredoc(text, heredoc) if heredoc else j + 1
+
+
+def split_blocks(text: str) -> list[TopBlock]:
+    """Top-level blocks of an HCL file; ScanError when the text is not a sequence of blocks."""
+    blocks: list[TopBlock] = []
+    i, n = 0, len(text)
+    while True:
+        m = _SPACE.match(text, i)
+        if m:
+            i = m.end()
+        if i >= n:
+            return blocks
+        name = _NAME.match(text, i)
+        if name is None:
+            raise ScanError("expected a block")
+        start = i
+        i = name.end()
+        labels: list[str] = []
+        while True:
+            m = _SPACE.match(text, i)
+            if m:
+                i = m.end()
+            if i >= n:
+                raise ScanError("block without a body")
+            ch = text[i]
+            if ch == "{":
+                break
+            label = _LABEL.match(text, i) if ch == '"' else _NAME.match(text, i)
+            if label is None:
+                raise ScanError("expected a block label or {")
+            labels.append(label.group(1) if ch == '"' else label.group())
+            i = label.end()
+        end = skip_braced(text, i + 1)
+        blocks.append(TopBlock(name.group(), labels, start, end, text.count("\n", 0, start) + 1))
+        i = end
+
+
+def keeps(block: TopBlock) -> bool:
+    """Whether a top-level block can change what KMS costs."""
+    if block.type in ("resource", "data"):
+        return bool(block.labels) and block.labels[0].startswith(KMS_MARK)
+    if block.type == "provider":
+        return block.labels[:1] == ["alicloud"]
+    return block.type in KEPT_BLOCKS
+
+
+def relevant_text(text: str) -> tuple[str, list[TopBlock]] | None:
+    """The file with every block that cannot matter blanked (newlines kept), and the blocks kept.
+
+    None when the text cannot be split: the caller parses the whole file so the parser names the error.
+    """
+    try:
+        blocks = split_blocks(text)
+    except ScanError:
+        return None
+    kept = [b for b in blocks if keeps(b)]
+    if len(kept) == len(blocks):
+        return text, kept
+    pieces: list[str] = []
+    pos = 0
+    for block in blocks:
+        if keeps(block):
+            continue
+        pieces.append(text[pos : block.start])
+        pieces.append("\n" * text.count("\n", block.start, block.end))
+        pos = block.end
+    pieces.append(text[pos:])
+    return "".join(pieces), kept

@@ -1,0 +1,477 @@
+"""HCL text to a small expression tree of our own, through python-hcl2's Lark grammar.
+
+python-hcl2's own output turns expressions back into `${...}` strings, which would have to be parsed a
+second time; its raw Lark tree keeps the structure. We convert that tree once into plain lists
+(JSON-serialisable, so the parse cache can store them and a warm run never imports the parser):
+
+    ["L", value]                 literal (str, int, bool, None)
+    ["N", "1.5"]                 non-integer number literal
+    ["T", [part, ...]]           template: str parts and expression nodes, ["IF", c, then, else],
+                                 ["FOR", key_var, value_var, collection, body]
+    ["V", name]                  a bare name (var, local, each, a resource type, a for variable …)
+    ["GA", expr, name]           attribute access
+    ["IX", expr, key]            index
+    ["SP", expr, [op, ...]]      splat; ops are ["GA", name] / ["IX", expr]
+    ["F", name, [args], expand]  function call; expand when the last argument ends with `...`
+    ["C", cond, a, b]            conditional
+    ["B", op, a, b] / ["U", op, a]
+    ["TU", [items]] / ["OB", [[key, value], ...]]
+    ["FT", key_var, value_var, collection, value, cond]
+    ["FO", key_var, value_var, collection, key, value, grouping, cond]
+    ["P", expr]                  parentheses (they matter only for object keys)
+
+A body is {"a": {name: [expr, line]}, "b": [[type, labels, line, body], ...]}.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kms_infracost.errors import UserError
+
+Node = list[Any]
+Body = dict[str, Any]
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_UNICODE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+
+
+def _parser() -> Any:
+    from hcl2.api import parses_to_tree
+
+    return parses_to_tree
+
+
+def parse_text(text: str, path: str) -> Any:
+    """The Lark tree of a file; a syntax error is a UserError naming file, line and the parser's words."""
+    from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    parse = _parser()
+    try:
+        return parse(text)
+    except UnexpectedToken as exc:
+        expected = sorted(exc.expected or ())
+        shown = ", ".join(expected[:8]) + (", …" if len(expected) > 8 else "")
+        token = exc.token
+        what = "end of file" if token.type == "$END" else f"{token.type} {str(token).strip()!r}"
+        raise UserError(
+            f"HCL syntax error at column {exc.column}: unexpected {what}; expected one of: {shown}",
+            path,
+            exc.line if exc.line and exc.line > 0 else _last_line(text),
+        ) from None
+    except UnexpectedCharacters as exc:
+        raise UserError(
+            f"HCL syntax error at column {exc.column}: unexpected character {exc.char!r}", path, exc.line
+        ) from None
+    except UnexpectedEOF:
+        raise UserError(
+            "HCL syntax error: unexpected end of file (an unclosed block, bracket or string?)",
+            path,
+            _last_line(text),
+        ) from None
+    except LarkError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"HCL syntax error: {first}", path) from None
+    except RecursionError:
+        raise UserError("HCL expression nested too deeply to read", path) from None
+
+
+def _last_line(text: str) -> int:
+    return text.rstrip("\n").count("\n") + 1
+
+
+# -- tree walking ----------------------------------------------------------------------------------
+
+
+def _is_tree(node: Any) -> bool:
+    return hasattr(node, "data") and hasattr(node, "children")
+
+
+def _kids(tree: Any) -> list[Any]:
+    """Children without newline/comment nodes."""
+    return [c for c in tree.children if not (_is_tree(c) and c.data == "new_line_or_comment")]
+
+
+def _subtrees(tree: Any) -> list[Any]:
+    return [c for c in _kids(tree) if _is_tree(c)]
+
+
+def _name(tree: Any) -> str:
+    """identifier / keyword / literal_value used as a name."""
+    if _is_tree(tree):
+        return str(tree.children[0])
+    return str(tree)
+
+
+class Converter:
+    """Lark tree -> our node lists."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    # -- structure -------------------------------------------------------------------------------
+    def body(self, tree: Any) -> Body:
+        attrs: dict[str, Any] = {}
+        blocks: list[Any] = []
+        for child in _subtrees(tree):
+            if child.data == "attribute":
+                parts = _kids(child)
+                name = _name(parts[0])
+                attrs[name] = [self.expr(parts[-1]), _line(child)]
+            elif child.data == "block":
+                blocks.append(self.block(child))
+        return {"a": attrs, "b": blocks}
+
+    def block(self, tree: Any) -> list[Any]:
+        parts = _kids(tree)
+        btype = _name(parts[0])
+        labels: list[str] = []
+        body: Body = {"a": {}, "b": []}
+        for part in parts[1:]:
+            if _is_tree(part) and part.data == "body":
+                body = self.body(part)
+            elif _is_tree(part) and part.data == "string":
+                labels.append("".join(str(p) for p in self.template_parts(part) if isinstance(p, str)))
+            elif _is_tree(part):
+                labels.append(_name(part))
+        return [btype, labels, _line(tree), body]
+
+    # -- expressions -----------------------------------------------------------------------------
+    def expr(self, tree: Any) -> Node:
+        if not _is_tree(tree):
+            raise UserError(f"unexpected token {tree!r} in an expression", self.path, getattr(tree, "line", None))
+        method = getattr(self, "x_" + tree.data, None)
+        if method is None:
+            raise UserError(f"unsupported HCL construct {tree.data}", self.path, _line(tree))
+        return method(tree)  # type: ignore[no-any-return]
+
+    def x_expr_term(self, tree: Any) -> Node:
+        kids = _kids(tree)
+        subs = [k for k in kids if _is_tree(k)]
+        if len(kids) > 1 and str(kids[0]) == "(":
+            return ["P", self.expr(subs[0])]
+        return self.expr(subs[0])
+
+    def x_int_lit(self, tree: Any) -> Node:
+        return ["L", int(str(tree.children[0]))]
+
+    def x_float_lit(self, tree: Any) -> Node:
+        return ["N", str(tree.children[0])]
+
+    def x_literal_value(self, tree: Any) -> Node:
+        word = str(tree.children[0])
+        return ["L", {"true": True, "false": False, "null": None}[word]]
+
+    def x_identifier(self, tree: Any) -> Node:
+        return ["V", str(tree.children[0])]
+
+    def x_keyword(self, tree: Any) -> Node:
+        return ["V", str(tree.children[0])]
+
+    def x_string(self, tree: Any) -> Node:
+        return _template(self.template_parts(tree))
+
+    def x_template_string(self, tree: Any) -> Node:
+        raw = str(tree.children[0])
+        return ["L", _unescape(raw[2:-2])]
+
+    def x_heredoc_template(self, tree: Any) -> Node:
+        return self.heredoc(str(tree.children[0]), trim=False)
+
+    def x_heredoc_template_trim(self, tree: Any) -> Node:
+        return self.heredoc(str(tree.children[0]), trim=True)
+
+    def x_tuple(self, tree: Any) -> Node:
+        return ["TU", [self.expr(c) for c in _subtrees(tree)]]
+
+    def x_object(self, tree: Any) -> Node:
+        items = []
+        for elem in _subtrees(tree):
+            parts = _subtrees(elem)
+            key_tree = _subtrees(parts[0])[0]
+            key = self.expr(key_tree)
+            items.append([key, self.expr(parts[1])])
+        return ["OB", items]
+
+    def x_function_call(self, tree: Any) -> Node:
+        kids = _kids(tree)
+        names = [str(k.children[0]) for k in kids if _is_tree(k) and k.data == "identifier"]
+        args_tree = next((k for k in kids if _is_tree(k) and k.data == "arguments"), None)
+        args: list[Node] = []
+        expand = False
+        if args_tree is not None:
+            for part in _kids(args_tree):
+                if _is_tree(part):
+                    args.append(self.expr(part))
+                elif str(part) == "...":
+                    expand = True
+        return ["F", "::".join(names), args, expand]
+
+    def _chain(self, base: Node, op: Any) -> Node:
+        if op.data == "get_attr":
+            return ["GA", base, _name(_subtrees(op)[0])]
+        if op.data == "braces_index":
+            return ["IX", base, self.expr(_subtrees(op)[0])]
+        if op.data == "short_index":
+            return ["IX", base, ["L", int(str(op.children[-1]))]]
+        raise UserError(f"unsupported index {op.data}", self.path, _line(op))
+
+    def x_index_expr_term(self, tree: Any) -> Node:
+        base, op = _subtrees(tree)
+        return self._chain(self.expr(base), op)
+
+    def x_get_attr_expr_term(self, tree: Any) -> Node:
+        base, op = _subtrees(tree)
+        return self._chain(self.expr(base), op)
+
+    def _splat(self, tree: Any, attr_only: bool) -> Node:
+        base, splat = _subtrees(tree)
+        ops = _subtrees(splat)
+        inside: list[Node] = []
+        after: list[Any] = []
+        for op in ops:
+            if after or (attr_only and op.data != "get_attr"):
+                after.append(op)
+                continue
+            if op.data == "get_attr":
+                inside.append(["GA", _name(_subtrees(op)[0])])
+            elif op.data == "braces_index":
+                inside.append(["IX", self.expr(_subtrees(op)[0])])
+            else:
+                inside.append(["IX", ["L", int(str(op.children[-1]))]])
+        node: Node = ["SP", self.expr(base), inside]
+        for op in after:
+            node = self._chain(node, op)
+        return node
+
+    def x_attr_splat_expr_term(self, tree: Any) -> Node:
+        return self._splat(tree, attr_only=True)
+
+    def x_full_splat_expr_term(self, tree: Any) -> Node:
+        return self._splat(tree, attr_only=False)
+
+    def _for_intro(self, intro: Any) -> tuple[str | None, str, Node]:
+        idents = [str(k.children[0]) for k in _kids(intro) if _is_tree(k) and k.data == "identifier"]
+        coll = [k for k in _kids(intro) if _is_tree(k) and k.data != "identifier"]
+        if len(idents) == 2:
+            return idents[0], idents[1], self.expr(coll[-1])
+        return None, idents[0], self.expr(coll[-1])
+
+    def _for_cond(self, tree: Any) -> Node | None:
+        cond = next((k for k in _kids(tree) if _is_tree(k) and k.data == "for_cond"), None)
+        if cond is None:
+            return None
+        return self.expr(_subtrees(cond)[0])
+
+    def x_for_tuple_expr(self, tree: Any) -> Node:
+        subs = _subtrees(tree)
+        key_var, value_var, coll = self._for_intro(subs[0])
+        return ["FT", key_var, value_var, coll, self.expr(subs[1]), self._for_cond(tree)]
+
+    def x_for_object_expr(self, tree: Any) -> Node:
+        subs = _subtrees(tree)
+        key_var, value_var, coll = self._for_intro(subs[0])
+        grouping = any(not _is_tree(k) and str(k) == "..." for k in tree.children)
+        return ["FO", key_var, value_var, coll, self.expr(subs[1]), self.expr(subs[2]), grouping, self._for_cond(tree)]
+
+    def x_conditional(self, tree: Any) -> Node:
+        cond, a, b = _subtrees(tree)
+        return ["C", self.expr(cond), self.expr(a), self.expr(b)]
+
+    def x_binary_op(self, tree: Any) -> Node:
+        subs = _subtrees(tree)
+        lhs, term = subs[0], subs[1]
+        term_subs = _subtrees(term)
+        op = str(term_subs[0].children[0]).strip()
+        return ["B", op, self.expr(lhs), self.expr(term_subs[1])]
+
+    def x_unary_op(self, tree: Any) -> Node:
+        op = str(tree.children[0]).strip()
+        operand = self.expr(_subtrees(tree)[0])
+        if op == "-" and operand[0] == "L" and isinstance(operand[1], int) and not isinstance(operand[1], bool):
+            return ["L", -operand[1]]
+        return ["U", op, operand]
+
+    # -- templates -------------------------------------------------------------------------------
+    def template_parts(self, tree: Any) -> list[Any]:
+        """Flat string parts to nested template parts, directives assembled, strip markers applied."""
+        flat: list[Any] = []
+        for part in tree.children:
+            if not _is_tree(part) or part.data != "string_part":
+                continue
+            inner = part.children[0]
+            if not _is_tree(inner):
+                kind = getattr(inner, "type", "")
+                text = str(inner)
+                if kind in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                    flat.append(text[1:])
+                else:
+                    flat.append(_unescape(text))
+                continue
+            if inner.data == "interpolation":
+                flat.append(("expr", self.expr(_subtrees(inner)[0])))
+                continue
+            strip_before = len(inner.children) > 1 and str(inner.children[1]) == "~"
+            strip_after = len(inner.children) > 2 and str(inner.children[-2]) == "~"
+            if inner.data == "template_if_start":
+                flat.append(("if", self.expr(_subtrees(inner)[0]), strip_before, strip_after))
+            elif inner.data == "template_else":
+                flat.append(("else", None, strip_before, strip_after))
+            elif inner.data == "template_endif":
+                flat.append(("endif", None, strip_before, strip_after))
+            elif inner.data == "template_for_start":
+                subs = _subtrees(inner)
+                names = [str(s.children[0]) for s in subs if s.data == "identifier"]
+                coll = self.expr(subs[-1])
+                key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+                flat.append(("for", (key_var, value_var, coll), strip_before, strip_after))
+            elif inner.data == "template_endfor":
+                flat.append(("endfor", None, strip_before, strip_after))
+        _apply_strip(flat)
+        parts, rest = _assemble(flat, 0, (), self.path)
+        return parts
+
+    def heredoc(self, raw: str, trim: bool) -> Node:
+        first_nl = raw.index("\n")
+        body = raw[first_nl + 1 :]
+        lines = body.split("\n")
+        # the last non-empty line is the closing marker
+        while lines and lines[-1].strip() == "":
+            lines.pop()
+        lines = lines[:-1]
+        if trim:
+            indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
+            cut = min(indents) if indents else 0
+            lines = [ln[cut:] for ln in lines]
+        text = "\n".join(lines) + ("\n" if lines else "")
+        return template_from_text(text, self.path)
+
+
+def _line(tree: Any) -> int | None:
+    meta = getattr(tree, "meta", None)
+    return getattr(meta, "line", None) if meta is not None and not getattr(meta, "empty", True) else None
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+
+    def sub(m: re.Match[str]) -> str:
+        code = m.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _ESCAPES.get(code, "\\" + code)
+
+    return _UNICODE.sub(sub, text)
+
+
+def _apply_strip(flat: list[Any]) -> None:
+    for i, item in enumerate(flat):
+        if not isinstance(item, tuple) or item[0] == "expr":
+            continue
+        if item[2] and i > 0 and isinstance(flat[i - 1], str):
+            flat[i - 1] = flat[i - 1].rstrip()
+        if item[3] and i + 1 < len(flat) and isinstance(flat[i + 1], str):
+            flat[i + 1] = flat[i + 1].lstrip()
+
+
+def _assemble(flat: list[Any], i: int, until: tuple[str, ...], path: str) -> tuple[list[Any], int]:
+    parts: list[Any] = []
+    while i < len(flat):
+        item = flat[i]
+        if isinstance(item, str):
+            if item:
+                if parts and isinstance(parts[-1], str):
+                    parts[-1] += item
+                else:
+                    parts.append(item)
+            i += 1
+            continue
+        kind = item[0]
+        if kind == "expr":
+            parts.append(item[1])
+            i += 1
+        elif kind in until:
+            return parts, i
+        elif kind == "if":
+            then, i = _assemble(flat, i + 1, ("else", "endif"), path)
+            other: list[Any] = []
+            if i < len(flat) and flat[i][0] == "else":
+                other, i = _assemble(flat, i + 1, ("endif",), path)
+            if i >= len(flat):
+                raise UserError("template %{if} without %{endif}", path)
+            parts.append(["IF", item[1], then, other])
+            i += 1
+        elif kind == "for":
+            body, i = _assemble(flat, i + 1, ("endfor",), path)
+            if i >= len(flat):
+                raise UserError("template %{for} without %{endfor}", path)
+            key_var, value_var, coll = item[1]
+            parts.append(["FOR", key_var, value_var, coll, body])
+            i += 1
+        else:
+            raise UserError(f"template %{{{kind}}} without its opening directive", path)
+    if until:
+        return parts, i
+    return parts, i
+
+
+def _template(parts: list[Any]) -> Node:
+    if not parts:
+        return ["L", ""]
+    if len(parts) == 1 and isinstance(parts[0], str):
+        return ["L", parts[0]]
+    return ["T", parts]
+
+
+# -- entry points ----------------------------------------------------------------------------------
+
+_TEMPLATE_MARK = re.compile(r"[$%]\{")
+
+
+def template_from_text(text: str, path: str) -> Node:
+    """A template given as raw text (a heredoc body, a .tf.json string) to a node."""
+    if not _TEMPLATE_MARK.search(text):
+        return ["L", text.replace("$${", "${").replace("%%{", "%{")]
+    from kms_infracost.sources.hcl.scan import ScanError, skip_braced
+
+    pieces: list[str] = []
+    i = 0
+    while i < len(text):
+        j = min((k for k in (text.find("${", i), text.find("%{", i)) if k >= 0), default=-1)
+        if j < 0:
+            pieces.append(_quote_literal(text[i:]))
+            break
+        if j > 0 and text[j - 1] == text[j]:  # $${ / %%{: literal
+            pieces.append(_quote_literal(text[i : j + 2]))
+            i = j + 2
+            continue
+        pieces.append(_quote_literal(text[i:j]))
+        try:
+            end = skip_braced(text, j + 2)
+        except ScanError:
+            raise UserError("template has an unclosed ${ or %{", path) from None
+        inner = text[j + 2 : end - 1].replace("\n", " ")
+        pieces.append(text[j : j + 2] + inner + "}")
+        i = end
+    tree = parse_text('x = "' + "".join(pieces) + '"\n', path)
+    body = Converter(path).body(tree.children[0])
+    return body["a"]["x"][0]  # type: ignore[no-any-return]
+
+
+def _quote_literal(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+def parse_expression(text: str, what: str) -> Node:
+    """One expression given as text (a --var value, a TF_VAR_ variable)."""
+    tree = parse_text(f"x = {text}\n", what)
+    body = Converter(what).body(tree.children[0])
+    return body["a"]["x"][0]  # type: ignore[no-any-return]
+
+
+def parse_file(text: str, path: str) -> Body:
+    """A whole HCL file (.tf or .tfvars) to a body."""
+    tree = parse_text(text, path)
+    return Converter(path).body(tree.children[0])
