@@ -1,7 +1,17 @@
-"""HCL source: price the .tf files themselves, the way terraform would see them (in progress)."""
+"""HCL source: price the .tf files themselves, the way terraform would see them.
+
+Inputs are directories (each a root module) or files (each standing for its directory's root module, as
+pre-commit passes them). A directory that another named root calls as a local module is priced through
+that caller, not again on its own; a module directory named alone is priced as a root of its own.
+
+Nothing heavy is imported here: a run over files without KMS reads them as text, finds nothing that
+could matter, and returns (see scan.py). The parser is imported only when a file has to be parsed and is
+not in the parse cache (cache.py).
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 from kms_infracost import model
@@ -17,7 +27,117 @@ def load_hcl(
     use_cache: bool = True,
     env: Mapping[str, str] | None = None,
 ) -> model.Inventory:
-    raise UserError(
-        "reading Terraform HCL directly is not available yet; give a plan JSON made by `terraform show -json PLAN`",
-        paths[0],
+    from kms_infracost.sources.hcl.cache import ParseCache, cache_dir
+    from kms_infracost.sources.hcl.config import Loader
+    from kms_infracost.sources.hcl.inputs import group_roots
+    from kms_infracost.sources.hcl.scan import config_files
+
+    environ = os.environ if env is None else env
+    if not paths:
+        raise UserError("no paths given; name a directory or .tf files")
+    for path in paths:
+        if not os.path.lexists(path):
+            raise UserError("no such file or directory", path)
+    loader = Loader(ParseCache(cache_dir(environ) if use_cache else None))
+    roots = group_roots(list(paths))
+    warnings: list[str] = []
+    roots = _drop_called_modules(roots, loader)
+    records = []
+    assumptions: dict[str, list[str]] = {}
+    for root in roots:
+        if not config_files(root.dir):
+            warnings.append(f"{root.dir}: no Terraform files (.tf, .tf.json) here; nothing to price")
+            continue
+        from kms_infracost.sources.hcl.instance import Run
+
+        run = Run(loader, root.dir, {}, environ)
+        if not loader.relevant(root.dir, run.module_dir):
+            warnings.extend(_uninstalled(run, root.dir, ()))
+            continue
+        from kms_infracost.sources.hcl.inputs import root_inputs
+        from kms_infracost.sources.hcl.instance import ModuleInstance
+        from kms_infracost.sources.hcl.records import Collector
+
+        run.inputs = root_inputs(root, list(var_files or ()), list(variables or ()), environ)
+        instance = ModuleInstance(run, loader.load(root.dir), "", ())
+        collector = Collector()
+        try:
+            collector.walk(instance)
+        except RecursionError:
+            raise UserError("the configuration nests modules or expressions too deeply to evaluate", root.dir) from None
+        records.extend(collector.records)
+        assumptions.update(collector.assumptions)
+        warnings.extend(run.warnings)
+        _check_undeclared(run, instance, variables or (), warnings)
+
+    from kms_infracost.sources.normalize import build_inventory
+
+    inventory = build_inventory(
+        records, default_region=default_region, env=environ, origin=", ".join(r.dir for r in roots)
     )
+    for resource in inventory.resources:
+        resource.assumptions.extend(assumptions.get(resource.address, ()))
+    inventory.warnings[:0] = warnings
+    return inventory
+
+
+def _drop_called_modules(roots: list[object], loader: object) -> list:  # type: ignore[type-arg]
+    """Roots that another named root calls as a local module are priced through their caller."""
+    from kms_infracost.sources.hcl.config import Loader, is_local_source
+    from kms_infracost.sources.hcl.inputs import Root
+
+    assert isinstance(loader, Loader)
+    typed = [r for r in roots if isinstance(r, Root)]
+    if len(typed) < 2:
+        return typed
+    keys = {os.path.realpath(r.dir): r for r in typed}
+    called: set[str] = set()
+
+    def visit(directory: str, seen: set[str]) -> None:
+        for source in loader.sources(directory):
+            for _, src in source.module_calls:
+                if src and is_local_source(src):
+                    target = os.path.realpath(os.path.join(directory or ".", src))
+                    if target not in seen and os.path.isdir(target):
+                        seen.add(target)
+                        called.add(target)
+                        visit(target, seen)
+
+    for key, root in keys.items():
+        visit(root.dir, {key})
+    kept = [r for k, r in keys.items() if k not in called]
+    return kept or typed
+
+
+def _uninstalled(run: object, directory: str, key_path: tuple[str, ...]) -> list[str]:
+    """Module calls that cannot be read because `terraform init` has not installed them (text only)."""
+    from kms_infracost.sources.hcl.config import is_local_source
+    from kms_infracost.sources.hcl.instance import Run
+
+    assert isinstance(run, Run)
+    out: list[str] = []
+    if len(key_path) > 16:
+        return out
+    for source in run.loader.sources(directory):
+        for name, src in source.module_calls:
+            path = (*key_path, name)
+            target = run.module_dir(directory, path, src)
+            if target is None and src and not is_local_source(src):
+                static = ".".join(f"module.{n}" for n in path)
+                out.append(
+                    f"{static}: module {src!r} is not installed; run `terraform init` so the KMS resources "
+                    "it may declare are priced too"
+                )
+            elif target is not None:
+                out.extend(_uninstalled(run, target, path))
+    return out
+
+
+def _check_undeclared(run: object, instance: object, variables: object, warnings: list[str]) -> None:
+    from kms_infracost.sources.hcl.instance import ModuleInstance
+
+    assert isinstance(instance, ModuleInstance)
+    for item in variables:  # type: ignore[attr-defined]
+        name = str(item).partition("=")[0].strip()
+        if name and name not in instance.config.variables:
+            warnings.append(f"{instance.config.dir}: --var {name} is not declared by this root module; ignored")

@@ -1,0 +1,127 @@
+"""What the command line names, turned into root modules, and each root's variable values.
+
+Terraform's precedence for root variables, lowest first: `TF_VAR_name` in the environment,
+`terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars` / `*.auto.tfvars.json` in lexical order,
+then `-var-file` and `-var` in command-line order. The command line here keeps var files and vars apart,
+so var files (and .tfvars files given as paths) come before every --var.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kms_infracost.errors import UserError
+from kms_infracost.sources.hcl import scan
+from kms_infracost.sources.hcl.instance import RawString, RootValue
+
+TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
+AUTO_LOADED = ("terraform.tfvars", "terraform.tfvars.json")
+
+
+@dataclass
+class Root:
+    """A root module directory as the user named it, with .tfvars files they named inside it."""
+
+    dir: str
+    var_files: list[str] = field(default_factory=list)
+    #: named explicitly as a directory (an empty one is worth a warning) rather than through a file
+    explicit: bool = False
+
+
+def _is_auto(name: str) -> bool:
+    return name in AUTO_LOADED or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+
+
+def group_roots(paths: list[str]) -> list[Root]:
+    """Directories and files to root modules, each once, in the order first named.
+
+    A file stands for its directory's root module (pre-commit passes changed files one by one);
+    a .tfvars file that Terraform does not load by itself is applied to its root like --var-file.
+    Files inside `.terraform/` (installed modules) are never roots.
+    """
+    roots: dict[str, Root] = {}
+    for path in paths:
+        if ".terraform" in path.replace("\\", "/").split("/"):
+            continue
+        if os.path.isdir(path):
+            directory, name = os.path.normpath(path), None
+        else:
+            directory, name = os.path.normpath(os.path.dirname(path) or "."), os.path.basename(path)
+        key = os.path.realpath(directory)
+        root = roots.setdefault(key, Root(directory))
+        if name is None:
+            root.explicit = True
+        elif name.endswith(TFVARS_SUFFIXES) and not _is_auto(name):
+            var_file = os.path.join(directory, name) if directory != "." else name
+            if var_file not in root.var_files:
+                root.var_files.append(var_file)
+    return list(roots.values())
+
+
+def read_tfvars(path: str) -> list[tuple[str, Any, int | None]]:
+    """(name, value, line) of each assignment in a .tfvars / .tfvars.json file."""
+    source = scan.read_source(path)
+    if path.endswith(".json"):
+        try:
+            doc = json.loads(source.text)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"JSON syntax error at column {exc.colno}: {exc.msg}", path, exc.lineno) from None
+        if not isinstance(doc, dict):
+            raise UserError("a .tfvars.json file must hold a JSON object", path, 1)
+        from kms_infracost.sources.hcl.functions import f_jsondecode
+
+        return [(name, f_jsondecode(json.dumps(value)), None) for name, value in doc.items()]
+    from kms_infracost.sources.hcl.evaluate import Evaluator
+    from kms_infracost.sources.hcl.syntax import parse_file
+    from kms_infracost.sources.hcl.values import Unknown
+
+    body = parse_file(source.text, path)
+    out = []
+    for name, (node, line) in body["a"].items():
+        value = Evaluator(None).safe(node)
+        if isinstance(value, Unknown):
+            raise UserError(f"the value of {name} cannot be evaluated: {value.reason}", path, line)
+        out.append((name, value, line))
+    return out
+
+
+def root_inputs(
+    root: Root,
+    var_files: list[str],
+    variables: list[str],
+    env: Mapping[str, str],
+) -> dict[str, RootValue | RawString]:
+    inputs: dict[str, RootValue | RawString] = {}
+    for key in sorted(env):
+        if key.startswith("TF_VAR_") and len(key) > len("TF_VAR_"):
+            inputs[key[len("TF_VAR_"):]] = RawString(env[key], f"environment {key}")
+    files: list[str] = []
+    for name in AUTO_LOADED:
+        path = os.path.join(root.dir, name)
+        if os.path.isfile(path):
+            files.append(path)
+    try:
+        names = sorted(os.listdir(root.dir or "."))
+    except OSError:
+        names = []
+    files.extend(
+        os.path.join(root.dir, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))
+    )
+    files.extend(root.var_files)
+    for path in var_files:
+        if not os.path.isfile(path):
+            raise UserError("no such file (given with --var-file)", path)
+        files.append(path)
+    for path in files:
+        for name, value, line in read_tfvars(path):
+            inputs[name] = RootValue(value, path, path, line)
+    for item in variables:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            raise UserError(f"--var {item!r} must be NAME=VALUE")
+        inputs[name.strip()] = RawString(text, f"--var {name.strip()}")
+    return inputs

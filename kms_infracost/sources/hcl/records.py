@@ -1,0 +1,89 @@
+"""Walk a root module instance and its module calls, one ResourceRecord per KMS resource instance."""
+
+from __future__ import annotations
+
+from kms_infracost.sources.hcl.config import Block
+from kms_infracost.sources.hcl.evaluate import Evaluator
+from kms_infracost.sources.hcl.instance import ModuleInstance, attribute_names, expand, provider_name
+from kms_infracost.sources.hcl.values import Unknown, plain
+from kms_infracost.sources.interface import ResourceRecord
+
+#: the marker the plan source puts in place of a sensitive value
+SENSITIVE = "(sensitive)"
+
+#: data sources that call KMS itself on every plan and apply
+CALLING_DATA_SOURCES = ("alicloud_kms_ciphertext", "alicloud_kms_plaintext")
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.records: list[ResourceRecord] = []
+        #: address -> assumptions the normaliser does not make itself (unknown count, for_each)
+        self.assumptions: dict[str, list[str]] = {}
+
+    def walk(self, instance: ModuleInstance) -> None:
+        for block in instance.config.resources:
+            self.resource(instance, block)
+        for block in instance.config.data:
+            if block.labels[0] in CALLING_DATA_SOURCES:
+                address = f"{instance.address_prefix}data.{block.labels[0]}.{block.labels[1]}"
+                instance.run.warn(
+                    f"{address}: data source calls KMS on every plan and apply; its API calls are not priced"
+                )
+        for name in instance.config.modules:
+            for _, child in instance.call_instances(name, load_always=False):
+                if child is not None:
+                    self.walk(child)
+
+    def resource(self, instance: ModuleInstance, block: Block) -> None:
+        rtype, rname = block.labels[0], block.labels[1]
+        static = f"{instance.address_prefix}{rtype}.{rname}"
+        ev = Evaluator(instance)
+        expansions, assumption, error = expand(ev, block, static)
+        for note in ev.notes:
+            instance.run.warn(note)
+        if error:
+            instance.run.warn(f"{static}: {error}; not priced")
+            return
+        provider = instance.provider(provider_name(block.attr("provider")))
+        region, note = provider.region()
+        for exp in expansions:
+            address = static + exp.suffix
+            after: dict[str, object] = {}
+            unknown: dict[str, str] = {}
+            references: dict[str, list[str]] = {}
+            for attr in attribute_names(block):
+                refs: list[str] = []
+                attr_ev = Evaluator(instance, dict(exp.names), refs)
+                value = attr_ev.safe(block.body["a"][attr][0])
+                for text in attr_ev.notes:
+                    instance.run.warn(f"{address}: {text}")
+                if refs:
+                    references[attr] = refs
+                if isinstance(value, Unknown):
+                    unknown[attr] = value.reason
+                elif value is not None:
+                    after[attr] = SENSITIVE if instance.sensitive(block.body["a"][attr][0]) else plain(value)
+            self.records.append(
+                ResourceRecord(
+                    address=address,
+                    type=rtype,
+                    name=rname,
+                    module_address=instance.address,
+                    actions=("create",),
+                    after=after,
+                    unknown=unknown,
+                    provider_region=region,
+                    provider_label=provider.label,
+                    region_note=note,
+                    references=references,
+                    file=block.file,
+                    line=block.line,
+                )
+            )
+            own = [f"{assumption}"] if assumption else []
+            if assumption:
+                instance.run.warn(f"{address}: {assumption}")
+            inherited = [text for text in instance.assumptions]
+            if own or inherited:
+                self.assumptions[address] = inherited + own
