@@ -78,6 +78,9 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="HCL source: set a root variable, as terraform's -var."),
         click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False),
                      help="HCL source: read root variables from a .tfvars / .tfvars.json file."),
+        click.option("--config-dir", type=click.Path(file_okay=False),
+                     help="Plan source: the Terraform configuration the plan was made from, for file:line and "
+                          "annotations (default: beside the plan, else the working directory)."),
         click.option("--no-cache", is_flag=True, help="HCL source: do not read or write the parse cache."),
         click.option("--soft-fail", is_flag=True, help="Report failures but exit 0."),
         click.option("--strict", is_flag=True, help="Treat every assumption about an unknown value as a failure."),
@@ -107,6 +110,7 @@ class RunOptions:
     variables: tuple[str, ...] = ()
     var_files: tuple[str, ...] = ()
     no_cache: bool = False
+    config_dir: str | None = None
     soft_fail: bool = False
     strict: bool = False
     no_color: bool = False

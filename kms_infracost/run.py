@@ -40,7 +40,7 @@ def load_inventory(options: RunOptions, config: Config) -> model.Inventory:
         if _plan_like(path):
             from kms_infracost.sources.plan import load_plan
 
-            _merge(inventory, load_plan(path, default_region=config.default_region))
+            _merge(inventory, load_plan(path, default_region=config.default_region, config_dir=options.config_dir))
         else:
             hcl_paths.append(path)
     if hcl_paths:
