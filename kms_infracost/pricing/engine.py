@@ -209,8 +209,9 @@ class _Pricer:
         usage = self.usage(key)
         spec_class = self.key_class(priced, key)
         priced.spec_class = spec_class
-        if key.service_key:
-            self.note(priced, "service key: free", warn=False)
+        if key.service_key or usage.values.get("service_key") == 1:
+            source = usage.sources.get("service_key", "configuration")
+            self.note(priced, f"service key ({source}): free", warn=False)
             return
         if key.status == "PendingDeletion":
             self.note(priced, "PendingDeletion: not charged", warn=False)

@@ -58,7 +58,7 @@ def load_hcl(
         from kms_infracost.sources.hcl.instance import ModuleInstance
         from kms_infracost.sources.hcl.records import Collector
 
-        run.inputs = root_inputs(root, list(var_files or ()), list(variables or ()), environ)
+        run.inputs = root_inputs(root, list(var_files or ()), list(variables or ()), environ, loader.cache)
         instance = ModuleInstance(run, loader.load(root.dir), "", ())
         collector = Collector()
         try:

@@ -154,6 +154,8 @@ class Loader:
         return config
 
     def blocks(self, source: scan.SourceFile) -> list[Block]:
+        if not source.is_json and not _may_matter(source):
+            return []  # cheaper to see again than to look up
         data = self.cache.get(source.path, source.size, source.mtime_ns)
         if data is None:
             data = self.parse(source)
@@ -166,8 +168,6 @@ class Loader:
             from kms_infracost.sources.hcl.jsonsyntax import parse_json_file
 
             return parse_json_file(source.text, source.path)
-        if not source.mentions_kms and "module" not in source.text and not _maybe_needed(source.text):
-            return []
         from kms_infracost.sources.hcl.syntax import parse_file
 
         sliced = scan.relevant_text(source.text)
@@ -197,8 +197,9 @@ class Loader:
 _NEEDED = re.compile(r"(?m)^[ \t]*(?:variable|locals|provider|output)\b")
 
 
-def _maybe_needed(text: str) -> bool:
-    return _NEEDED.search(text) is not None
+def _may_matter(source: scan.SourceFile) -> bool:
+    """KMS resources, module calls, variables, locals, providers or outputs: anything else is skipped."""
+    return source.mentions_kms or bool(source.module_calls) or _NEEDED.search(source.text) is not None
 
 
 def _find_line(text: str, kind: str, labels: list[str]) -> int | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from kms_infracost.errors import UserError
 from kms_infracost.sources.hcl import scan
+from kms_infracost.sources.hcl.cache import ParseCache
 from kms_infracost.sources.hcl.instance import RawString, RootValue
 
 TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
@@ -56,13 +57,13 @@ def group_roots(paths: list[str]) -> list[Root]:
         if name is None:
             root.explicit = True
         elif name.endswith(TFVARS_SUFFIXES) and not _is_auto(name):
-            var_file = os.path.join(directory, name) if directory != "." else name
+            var_file = scan.join(directory, name)
             if var_file not in root.var_files:
                 root.var_files.append(var_file)
     return list(roots.values())
 
 
-def read_tfvars(path: str) -> list[tuple[str, Any, int | None]]:
+def read_tfvars(path: str, cache: ParseCache | None = None) -> list[tuple[str, Any, int | None]]:
     """(name, value, line) of each assignment in a .tfvars / .tfvars.json file."""
     source = scan.read_source(path)
     if path.endswith(".json"):
@@ -76,12 +77,20 @@ def read_tfvars(path: str) -> list[tuple[str, Any, int | None]]:
 
         return [(name, f_jsondecode(json.dumps(value)), None) for name, value in doc.items()]
     from kms_infracost.sources.hcl.evaluate import Evaluator
-    from kms_infracost.sources.hcl.syntax import parse_file
     from kms_infracost.sources.hcl.values import Unknown
 
-    body = parse_file(source.text, path)
+    def parse_file(text: str, name: str) -> Any:
+        from kms_infracost.sources.hcl.syntax import parse_file as parse
+
+        return parse(text, name)
+
+    attrs = cache.get(path, source.size, source.mtime_ns) if cache else None
+    if attrs is None:
+        attrs = parse_file(source.text, path)["a"]
+        if cache:
+            cache.put(path, source.size, source.mtime_ns, attrs)
     out = []
-    for name, (node, line) in body["a"].items():
+    for name, (node, line) in attrs.items():
         value = Evaluator(None).safe(node)
         if isinstance(value, Unknown):
             raise UserError(f"the value of {name} cannot be evaluated: {value.reason}", path, line)
@@ -94,6 +103,7 @@ def root_inputs(
     var_files: list[str],
     variables: list[str],
     env: Mapping[str, str],
+    cache: ParseCache | None = None,
 ) -> dict[str, RootValue | RawString]:
     inputs: dict[str, RootValue | RawString] = {}
     for key in sorted(env):
@@ -101,7 +111,7 @@ def root_inputs(
             inputs[key[len("TF_VAR_"):]] = RawString(env[key], f"environment {key}")
     files: list[str] = []
     for name in AUTO_LOADED:
-        path = os.path.join(root.dir, name)
+        path = scan.join(root.dir, name)
         if os.path.isfile(path):
             files.append(path)
     try:
@@ -109,7 +119,7 @@ def root_inputs(
     except OSError:
         names = []
     files.extend(
-        os.path.join(root.dir, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))
+        scan.join(root.dir, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))
     )
     files.extend(root.var_files)
     for path in var_files:
@@ -117,7 +127,7 @@ def root_inputs(
             raise UserError("no such file (given with --var-file)", path)
         files.append(path)
     for path in files:
-        for name, value, line in read_tfvars(path):
+        for name, value, line in read_tfvars(path, cache):
             inputs[name] = RootValue(value, path, path, line)
     for item in variables:
         name, sep, text = item.partition("=")

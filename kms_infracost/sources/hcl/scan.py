@@ -71,6 +71,11 @@ def is_config_file(name: str) -> bool:
     return name.endswith(TF_SUFFIXES)
 
 
+def join(directory: str, name: str) -> str:
+    """A path inside a directory as the user named it (no "./" in front of names in the current one)."""
+    return os.path.join(directory, name) if directory not in ("", ".") else name
+
+
 def config_files(directory: str) -> list[str]:
     """The configuration files of one module directory, in Terraform's (lexical) order."""
     try:
@@ -84,7 +89,7 @@ def config_files(directory: str) -> list[str]:
     found = []
     for name in sorted(names):
         if is_config_file(name) and os.path.isfile(os.path.join(directory, name)):
-            found.append(os.path.join(directory, name) if directory else name)
+            found.append(join(directory, name))
     return found
 
 

@@ -51,14 +51,10 @@ def parse_text(text: str, path: str) -> Any:
     try:
         return parse(text)
     except UnexpectedToken as exc:
-        expected = sorted(exc.expected or ())
-        shown = ", ".join(expected[:8]) + (", …" if len(expected) > 8 else "")
-        token = exc.token
-        what = "end of file" if token.type == "$END" else f"{token.type} {str(token).strip()!r}"
         raise UserError(
-            f"HCL syntax error at column {exc.column}: unexpected {what}; expected one of: {shown}",
+            f"HCL syntax error at column {exc.column}: {_explain(exc)}",
             path,
-            exc.line if exc.line and exc.line > 0 else _last_line(text),
+            min(exc.line, _last_line(text)) if exc.line and exc.line > 0 else _last_line(text),
         ) from None
     except UnexpectedCharacters as exc:
         raise UserError(
@@ -75,6 +71,43 @@ def parse_text(text: str, path: str) -> Any:
         raise UserError(f"HCL syntax error: {first}", path) from None
     except RecursionError:
         raise UserError("HCL expression nested too deeply to read", path) from None
+
+
+_WORDS = {
+    "$END": "end of file",
+    "DBLQUOTE": '"',
+    "LBRACE": "{",
+    "RBRACE": "}",
+    "LSQB": "[",
+    "RSQB": "]",
+    "LPAR": "(",
+    "RPAR": ")",
+    "EQ": "=",
+    "COLON": ":",
+    "COMMA": ",",
+    "NAME": "a name",
+    "NL_OR_COMMENT": "a new line",
+    "STRING_CHARS": "text",
+    "INTERP_START": "${",
+    "DIRECTIVE_START": "%{",
+    "INT_LITERAL": "a number",
+    "FLOAT_LITERAL": "a number",
+}
+
+
+def _explain(exc: Any) -> str:
+    """The parser's complaint in words: what it met and what it expected there."""
+    token = exc.token
+    expected = sorted(exc.expected or ())
+    if token.type == "$END" and "DBLQUOTE" in expected and "STRING_CHARS" in expected:
+        return 'a quoted string is not closed (a " is missing before the end of the line)'
+    met = _WORDS.get(token.type, token.type)
+    if token.type not in ("$END", "NL_OR_COMMENT"):
+        shown = " ".join(str(token).split())[:40]
+        met = f"{met} {shown!r}" if met != shown else repr(shown)
+    words = sorted({_WORDS.get(e, e) for e in expected})
+    listed = ", ".join(words[:10]) + (", …" if len(words) > 10 else "")
+    return f"unexpected {met}; expected {listed}"
 
 
 def _last_line(text: str) -> int:
