@@ -1,0 +1,132 @@
+"""The parse cache and the cheap text pass: what makes a hook run fast, without changing any answer."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from kms_infracost.sources.hcl import load_hcl
+
+HCL = REPO / "fixtures" / "hcl"
+PLANS = REPO / "fixtures" / "plans"
+
+PROBE = """
+import json, sys
+from kms_infracost.sources.hcl import load_hcl
+inventory = load_hcl(sys.argv[1:], env={"KMS_INFRACOST_CACHE_DIR": %r})
+print(json.dumps({
+    "resources": sorted(r.address + " " + r.region for r in inventory.resources),
+    "warnings": inventory.warnings,
+    "parser_imported": "lark" in sys.modules or "hcl2" in sys.modules,
+}))
+"""
+
+
+def probe(cache: Path, *paths: str | Path, cwd: Path | None = None) -> dict[str, object]:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE % str(cache), *map(str, paths)],
+        capture_output=True, text=True, check=False, cwd=cwd,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted((cache / "parse").rglob("*.json"))
+
+
+def test_warm_run_gives_the_same_answer_without_importing_the_parser(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cold = probe(cache, HCL / "tfvars_precedence")
+    warm = probe(cache, HCL / "tfvars_precedence")
+    assert cold["parser_imported"] is True
+    assert warm["parser_imported"] is False
+    assert warm["resources"] == cold["resources"] == ["alicloud_kms_key.main[0] ap-southeast-1"]
+    # main.tf, terraform.tfvars and a.auto.tfvars (b.auto.tfvars.json is JSON: nothing to parse)
+    assert len(entries(cache)) == 3
+
+
+def test_no_kms_run_never_imports_the_parser_nor_writes_the_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    result = probe(cache, HCL / "no_kms" / "main.tf", HCL / "no_kms" / "modules" / "network" / "main.tf")
+    assert result == {"resources": [], "warnings": [], "parser_imported": False}
+    assert not cache.exists()
+
+
+def test_corrupt_cache_entries_are_ignored_and_rewritten(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = probe(cache, HCL / "module_for_each")
+    written = entries(cache)
+    assert len(written) == 3
+    for i, entry in enumerate(written):
+        # garbage, a valid JSON of the wrong shape, a truncated entry
+        entry.write_text(["{not json", "[1, 2]", entry.read_text()[: 20]][i % 3], encoding="utf-8")
+    again = probe(cache, HCL / "module_for_each")
+    assert again["resources"] == first["resources"]
+    assert again["parser_imported"] is True
+    for entry in entries(cache):
+        assert set(json.loads(entry.read_text(encoding="utf-8"))) == {"key", "data"}
+    assert probe(cache, HCL / "module_for_each")["parser_imported"] is False
+
+
+def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    root = tmp_path / "root"
+    shutil.copytree(HCL / "locals_order", root)
+    assert probe(cache, root)["resources"] == ["alicloud_kms_key.app cn-hangzhou"]
+    main = root / "main.tf"
+    main.write_text(main.read_text(encoding="utf-8").replace('prod = "cn-hangzhou"', 'prod = "cn-qingdao"'),
+                    encoding="utf-8")
+    stat = main.stat()
+    os.utime(main, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    result = probe(cache, root)
+    assert result["resources"] == ["alicloud_kms_key.app cn-qingdao"]
+    assert result["parser_imported"] is True
+
+
+def test_an_entry_for_another_tool_version_is_not_used(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    probe(cache, HCL / "locals_order")
+    (entry,) = entries(cache)
+    stored = json.loads(entry.read_text(encoding="utf-8"))
+    stored["key"][1] = "0.0.0-other"
+    stored["data"] = []  # were it used, the key would vanish
+    entry.write_text(json.dumps(stored), encoding="utf-8")
+    assert probe(cache, HCL / "locals_order")["resources"] == ["alicloud_kms_key.app cn-hangzhou"]
+
+
+def test_no_cache_reads_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    inventory = load_hcl([str(HCL / "locals_order")], env={"KMS_INFRACOST_CACHE_DIR": str(cache)}, use_cache=False)
+    assert [r.address for r in inventory.resources] == ["alicloud_kms_key.app"]
+    assert not cache.exists()
+
+
+def test_concurrent_runs_share_one_cache_safely(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    target = PLANS / "module_twice_providers"
+    if not target.is_dir():
+        target = HCL / "module_for_each"
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda _: probe(cache, target)["resources"], range(6)))
+    assert all(r == results[0] for r in results)
+    for entry in entries(cache):
+        json.loads(entry.read_text(encoding="utf-8"))
+    assert not list((cache / "parse").rglob("*.tmp"))
+
+
+def test_cache_dir_defaults_to_the_user_cache_dir() -> None:
+    from platformdirs import user_cache_dir
+
+    from kms_infracost.sources.hcl.cache import cache_dir
+
+    assert cache_dir({}) == user_cache_dir("kms-infracost")
+    assert cache_dir({"KMS_INFRACOST_CACHE_DIR": "/x"}) == "/x"
