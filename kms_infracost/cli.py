@@ -165,5 +165,29 @@ def pricing(price_book: str | None, region: str | None, config_file: str | None)
     click.echo(text, nl=False)
 
 
+@cli.group()
+def usage() -> None:
+    """Work with the usage file."""
+
+
+@usage.command("init")
+@click.argument("paths", nargs=-1)
+@click.option("--usage-file", type=click.Path(dir_okay=False),
+              help="File to write (default: usage_file from config, else kms-infracost-usage.yml).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+@click.option("--config-dir", type=click.Path(file_okay=False))
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False))
+@click.option("--no-cache", is_flag=True)
+def usage_init(**kwargs: Any) -> None:
+    """Write or update the usage file with an entry for every key and instance found.
+
+    Existing entries, values, comments and order are kept; only new resources are added.
+    """
+    from kms_infracost.run import usage_init as run_usage_init
+
+    run_usage_init(RunOptions(**kwargs))
+
+
 def main() -> None:
     cli(prog_name="kms-infracost")

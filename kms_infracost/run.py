@@ -170,6 +170,28 @@ def run(options: RunOptions, *, enforce: bool) -> int:
     return 0
 
 
+def usage_init(options: RunOptions) -> None:
+    from kms_infracost.config import load_config
+    from kms_infracost.usage.init import sync_usage_text
+
+    config = load_config(options.config_file, Path.cwd())
+    target = Path(options.usage_file or config.usage_file or "kms-infracost-usage.yml")
+    inventory = load_inventory(options, config)
+    existing = None
+    if target.exists():
+        try:
+            existing = target.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"cannot read usage file: {exc}", str(target)) from None
+    result = sync_usage_text(existing, inventory.resources, str(target))
+    if result.text != existing:
+        write_atomically(target, result.text)
+    if result.added:
+        print(f"{target}: added {len(result.added)} entr{'y' if len(result.added) == 1 else 'ies'}: " + ", ".join(result.added))
+    else:
+        print(f"{target}: up to date ({len(inventory.resources)} resources found)")
+
+
 def apply_skips(violations: list, skips: dict) -> None:  # type: ignore[type-arg]
     """A `skip=<id> reason="…"` annotation on a resource marks that resource's violation skipped, visibly."""
     for violation in violations:

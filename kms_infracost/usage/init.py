@@ -1,0 +1,129 @@
+"""`kms-infracost usage init`: a usage file with one entry per key found, kept in step with the code.
+
+Run again on an edited file it only appends entries for new resources: existing values, comments and
+order stay byte-for-byte as they were, because new entries are inserted as text at the end of the
+`resource_usage` section rather than by re-dumping the document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kms_infracost import model
+from kms_infracost.errors import UserError
+
+HEADER = """\
+# kms-infracost usage file: what the Terraform code cannot say.
+# Uncomment a line and set its value; an inline `# kms-infracost: key=value` annotation on the resource
+# wins over this file. Numbers may be written 2000000, 2_000_000 or 2M.
+version: 0.1
+resource_usage:
+"""
+
+_KEY_LINES = (
+    "# monthly_api_calls: 0  # cryptographic calls a month (Encrypt, Decrypt, GenerateDataKey, Sign, ...)",
+    "# key_versions: 1  # versions that already exist (rotation history)",
+)
+
+
+def _quoted(address: str) -> str:
+    return "'" + address.replace("'", "''") + "'"
+
+
+def entry_lines(resource: model.Resource, indent: int) -> list[str]:
+    pad = " " * indent
+    inner = " " * (indent * 2)
+    lines = [f"{pad}{_quoted(resource.address)}:"]
+    if isinstance(resource, model.KmsInstance):
+        spec = resource.spec if resource.spec is not None else 0
+        lines.append(f"{inner}# peak_qps: {spec}  # the day's peak QPS (pay-as-you-go instances)")
+        lines.append(f"{inner}# key_versions: 0  # versions in the instance that this configuration does not create")
+        lines.append(f"{inner}# secrets: 0  # secrets in the instance that this configuration does not create")
+    else:
+        lines.extend(f"{inner}{text}" for text in _KEY_LINES)
+    return lines
+
+
+@dataclass
+class SyncResult:
+    text: str
+    added: list[str]
+
+
+def wants_usage(resource: model.Resource) -> bool:
+    return isinstance(resource, (model.KmsKey, model.KmsInstance)) and resource.exists_after
+
+
+def sync_usage_text(existing: str | None, resources: list[model.Resource], path: str) -> SyncResult:
+    """The usage file's new text: the old text unchanged plus entries for resources it does not name."""
+    wanted = [r for r in resources if wants_usage(r)]
+    if existing is None or not existing.strip():
+        lines = HEADER.splitlines()
+        for resource in wanted:
+            lines.extend(entry_lines(resource, 2))
+        return SyncResult("\n".join(lines) + "\n", [r.address for r in wanted])
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        data = YAML(typ="rt").load(existing)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise UserError(
+            f"usage file is not valid YAML: {exc.problem}", path, mark.line + 1 if mark else None
+        ) from None
+    if not isinstance(data, dict):
+        raise UserError("usage file must be a mapping with version and resource_usage", path, 1)
+    section = data.get("resource_usage")
+    known = set(section.keys()) if isinstance(section, dict) else set()
+    new = [r for r in wanted if r.address not in known]
+    if not new:
+        return SyncResult(existing, [])
+    lines = existing.splitlines()
+    trailing_newline = existing.endswith("\n")
+    if "resource_usage" not in data or section is None:
+        insert_at = len(lines)
+        indent = 2
+        if "resource_usage" not in data:
+            lines.append("resource_usage:")
+            insert_at = len(lines)
+        else:
+            insert_at = data.lc.key("resource_usage")[0] + 1
+    else:
+        if not isinstance(section, dict):
+            raise UserError("resource_usage must be a mapping of address to usage", path, data.lc.key("resource_usage")[0] + 1)
+        key_line = lines[data.lc.key("resource_usage")[0]]
+        if not re.match(r"^resource_usage:\s*(#.*)?$", key_line):
+            raise UserError(
+                "resource_usage is written in flow style ({...}); write it as a block so usage init can add to it",
+                path,
+                data.lc.key("resource_usage")[0] + 1,
+            )
+        keys = list(section.keys())
+        indent = section.lc.key(keys[0])[1] if keys else 2
+        insert_at = _section_end(lines, data)
+    added_lines = [line for r in new for line in entry_lines(r, indent)]
+    lines[insert_at:insert_at] = added_lines
+    text = "\n".join(lines) + ("\n" if trailing_newline or not lines else "")
+    check = YAML(typ="rt").load(text)
+    if not isinstance(check, dict) or not all(r.address in (check.get("resource_usage") or {}) for r in new):
+        raise UserError(
+            "usage init could not add entries to this file's layout without changing it; "
+            "add them by hand or start a new file",
+            path,
+        )
+    return SyncResult(text, [r.address for r in new])
+
+
+def _section_end(lines: list[str], data: dict) -> int:  # type: ignore[type-arg]
+    """Index just after the last non-blank line of the resource_usage section (before the next top-level key)."""
+    start = data.lc.key("resource_usage")[0]
+    following = [data.lc.key(k)[0] for k in data if data.lc.key(k)[0] > start]
+    end = min(following) if following else len(lines)
+    # the section's last entry line is its last indented line; blank lines and column-0 comments after
+    # it belong to what follows (the next key, or the end of the file)
+    while end > start + 1 and not (lines[end - 1].startswith((" ", "\t")) and lines[end - 1].strip()):
+        end -= 1
+    return end
