@@ -70,6 +70,13 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--days-per-month", type=click.IntRange(1, 31), help="Days in a billed month (default 30)."),
         click.option("--max-total", callback=_decimal, help="Fail when the monthly total exceeds this."),
         click.option("--max-per-key", callback=_decimal, help="Fail when one key's monthly cost exceeds this."),
+        click.option("--max-increase", callback=_decimal, help="Fail when the change adds more than this a month."),
+        click.option("--max-increase-percent", callback=_decimal,
+                     help="Fail when the change raises the monthly total by more than this percent."),
+        click.option("--base-plan", type=click.Path(dir_okay=False),
+                     help="Compare with this older plan JSON (diff; check applies the increase limits)."),
+        click.option("--base-ref", metavar="GIT_REF",
+                     help="HCL source: compare with the same paths at this git ref (read with git, work tree untouched)."),
         click.option("--max-projected-total", callback=_decimal,
                      help="Fail when the projected total in month --horizon-months exceeds this."),
         click.option("--horizon-months", type=click.IntRange(1, 120),
@@ -106,6 +113,10 @@ class RunOptions:
     max_total: Decimal | None = None
     max_per_key: Decimal | None = None
     max_projected_total: Decimal | None = None
+    max_increase: Decimal | None = None
+    max_increase_percent: Decimal | None = None
+    base_plan: str | None = None
+    base_ref: str | None = None
     horizon_months: int | None = None
     variables: tuple[str, ...] = ()
     var_files: tuple[str, ...] = ()
@@ -131,7 +142,7 @@ def check(**kwargs: Any) -> None:
     """Estimate and apply thresholds and rules; exit 1 when one fails."""
     from kms_infracost.run import run
 
-    sys.exit(run(RunOptions(**kwargs), enforce=True))
+    sys.exit(run(RunOptions(**kwargs), mode="check"))
 
 
 @cli.command()
@@ -140,7 +151,16 @@ def breakdown(**kwargs: Any) -> None:
     """Estimate only; never exits 1."""
     from kms_infracost.run import run
 
-    sys.exit(run(RunOptions(**kwargs), enforce=False))
+    sys.exit(run(RunOptions(**kwargs), mode="breakdown"))
+
+
+@cli.command()
+@common_options
+def diff(**kwargs: Any) -> None:
+    """Cost change against a base (the plan's prior state, --base-plan or --base-ref); policy on the change."""
+    from kms_infracost.run import run
+
+    sys.exit(run(RunOptions(**kwargs), mode="diff"))
 
 
 @cli.command()

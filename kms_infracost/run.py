@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kms_infracost import model
 from kms_infracost.errors import UserError
@@ -59,15 +59,50 @@ def load_inventory(options: RunOptions, config: Config) -> model.Inventory:
     return inventory
 
 
-def run(options: RunOptions, *, enforce: bool) -> int:
+def _priced(inventory: model.Inventory, config: Config, usage_file: Any, books: tuple[Any, Any]) -> tuple[Any, Any]:
+    """Estimate of one inventory with its annotations and the shared usage file."""
+    from kms_infracost.pricing.engine import estimate
+    from kms_infracost.usage.annotations import collect_annotations
+    from kms_infracost.usage.resolve import UsageResolver
+
+    annotations = collect_annotations(inventory.resources)
+    result = estimate(
+        inventory,
+        books[0],
+        instance_book=books[1],
+        days_per_month=config.days_per_month,
+        usage=UsageResolver(usage_file, annotations),
+        horizon_months=config.horizon_months,
+    )
+    return result, annotations
+
+
+def _base_inventory(options: RunOptions, config: Config) -> tuple[model.Inventory, str] | None:
+    if options.base_plan and options.base_ref:
+        raise UserError("give --base-plan or --base-ref, not both")
+    if options.base_plan:
+        from kms_infracost.sources.plan import load_plan
+
+        if not os.path.exists(options.base_plan):
+            raise UserError("base plan not found", options.base_plan)
+        return load_plan(options.base_plan, default_region=config.default_region), f"plan {options.base_plan}"
+    if options.base_ref:
+        from kms_infracost.sources.gitref import inventory_at_ref
+
+        return inventory_at_ref(options, config, load_inventory), f"git ref {options.base_ref}"
+    return None
+
+
+def run(options: RunOptions, *, mode: str) -> int:
+    """mode: "check" (all policy), "breakdown" (none), "diff" (policy on the change)."""
     from kms_infracost.config import load_config
-    from kms_infracost.policy.thresholds import check_instance_capacity, check_thresholds
+    from kms_infracost.policy.thresholds import check_increase, check_instance_capacity, check_thresholds
     from kms_infracost.policy.violation import Violation
     from kms_infracost.pricing.book import select_books
     from kms_infracost.pricing.document import estimate_document
-    from kms_infracost.pricing.engine import estimate
     from kms_infracost.report import renderer
 
+    enforce = mode != "breakdown"
     config = load_config(options.config_file, Path.cwd())
     if options.price_book:
         config.price_book = options.price_book
@@ -77,22 +112,29 @@ def run(options: RunOptions, *, enforce: bool) -> int:
         config.days_per_month = options.days_per_month
     if options.usage_file:
         config.usage_file = options.usage_file
-    if options.max_total is not None:
-        config.thresholds["monthly_total"] = options.max_total
-    if options.max_per_key is not None:
-        config.thresholds["monthly_per_key"] = options.max_per_key
-    if options.max_projected_total is not None:
-        config.thresholds["projected_monthly_total"] = options.max_projected_total
+    for flag, name in (
+        (options.max_total, "monthly_total"),
+        (options.max_per_key, "monthly_per_key"),
+        (options.max_projected_total, "projected_monthly_total"),
+        (options.max_increase, "monthly_increase"),
+        (options.max_increase_percent, "monthly_increase_percent"),
+    ):
+        if flag is not None:
+            config.thresholds[name] = flag
     if options.horizon_months:
         config.horizon_months = options.horizon_months
     if len(options.out_files) > max(len(options.formats), 1):
         raise UserError("more --out-file than --format options; give one --format per --out-file")
 
-    book, instance_book = select_books(config.price_book)
+    books = select_books(config.price_book)
     inventory = load_inventory(options, config)
-
-    from kms_infracost.usage.annotations import collect_annotations
-    from kms_infracost.usage.resolve import UsageResolver
+    base = _base_inventory(options, config)
+    if mode == "diff" and base is None and not any(r.before is not None or r.action != model.CREATE for r in inventory.resources):
+        print(
+            "kms-infracost: note: no --base-plan or --base-ref and the plan changes no existing resource: "
+            "everything is new",
+            file=sys.stderr,
+        )
 
     usage_file = None
     usage_warnings: list[str] = []
@@ -102,23 +144,22 @@ def run(options: RunOptions, *, enforce: bool) -> int:
         usage_file = load_usage_file(config.usage_file)
         usage_file.check_addresses(inventory.resources)
         usage_warnings = usage_file.warnings
-    annotations = collect_annotations(inventory.resources)
 
-    result = estimate(
-        inventory,
-        book,
-        instance_book=instance_book,
-        days_per_month=config.days_per_month,
-        usage=UsageResolver(usage_file, annotations),
-        horizon_months=config.horizon_months,
-    )
+    result, annotations = _priced(inventory, config, usage_file, books)
+    if base is not None:
+        from kms_infracost.pricing.diff import compare
+
+        base_result, _ = _priced(base[0], config, usage_file, books)
+        result = compare(result, base_result, base[1])
     result.warnings[:0] = usage_warnings
     document = estimate_document(result)
 
     violations: list[Violation] = []
     if enforce:
-        violations.extend(check_thresholds(result, config.thresholds))
-        violations.extend(check_instance_capacity(result))
+        if mode == "check":
+            violations.extend(check_thresholds(result, config.thresholds))
+            violations.extend(check_instance_capacity(result))
+        violations.extend(check_increase(result, config.thresholds))
         if config.rules:
             from kms_infracost.policy.rules import evaluate_rules
 

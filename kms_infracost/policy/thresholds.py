@@ -102,3 +102,51 @@ def check_instance_capacity(estimate: Estimate) -> list[Violation]:
                     )
                 )
     return found
+
+
+def check_increase(estimate: Estimate, thresholds: dict[str, Decimal]) -> list[Violation]:
+    """Limits on the change against the base: absolute, and percent of the base total."""
+    if estimate.base is None and all(p.past_monthly_cost is None for p in estimate.resources):
+        return []
+    currency = estimate.book.currency
+    past = estimate.past_total_monthly_cost
+    increase = estimate.total_monthly_cost - past
+    found: list[Violation] = []
+    limit = thresholds.get("monthly_increase")
+    if limit is not None and increase > limit:
+        found.append(
+            Violation(
+                rule="monthly_increase",
+                message=(
+                    f"this change raises the KMS cost by {money(increase, currency)} a month "
+                    f"({money(past, currency)} -> {money(estimate.total_monthly_cost, currency)}), "
+                    f"over the limit of {money(limit, currency)}"
+                ),
+                actual=increase,
+                limit=limit,
+            )
+        )
+    limit = thresholds.get("monthly_increase_percent")
+    if limit is not None and increase > 0:
+        if past == 0:
+            percent_text = "from nothing"
+            over = True
+            actual = None
+        else:
+            actual = (increase * 100 / past).quantize(Decimal("0.01"))
+            percent_text = f"by {actual}%"
+            over = actual > limit
+        if over:
+            found.append(
+                Violation(
+                    rule="monthly_increase_percent",
+                    message=(
+                        f"this change raises the KMS cost {percent_text} "
+                        f"({money(past, currency)} -> {money(estimate.total_monthly_cost, currency)}), "
+                        f"over the limit of {limit}%"
+                    ),
+                    actual=actual,
+                    limit=limit,
+                )
+            )
+    return found

@@ -40,6 +40,17 @@ def _key_fields(resource: model.Resource) -> dict[str, Any]:
     return {}
 
 
+def _change(priced: PricedResource) -> str:
+    """added / removed / changed / unchanged, by cost and by what Terraform will do."""
+    if priced.resource.action == "delete":
+        return "removed"
+    if priced.past_monthly_cost is None:
+        return "added"
+    if priced.monthly_cost != priced.past_monthly_cost or priced.resource.action in ("update", "replace"):
+        return "changed"
+    return "unchanged"
+
+
 def resource_document(priced: PricedResource, projected: PricedResource | None = None) -> dict[str, Any]:
     r = priced.resource
     doc: dict[str, Any] = {
@@ -57,6 +68,8 @@ def resource_document(priced: PricedResource, projected: PricedResource | None =
         "status": getattr(r, "status", None),
         "monthly_cost": priced.monthly_cost,
         "past_monthly_cost": priced.past_monthly_cost,
+        "diff_monthly_cost": priced.monthly_cost - (priced.past_monthly_cost or 0),
+        "change": _change(priced),
         "projected_monthly_cost": projected.monthly_cost if projected else priced.monthly_cost,
         "cost_components": [
             {
@@ -103,7 +116,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
     book = estimate.book
     later = {id(now): future for now, future in zip(estimate.resources, estimate.projected)}
     resources = [resource_document(p, later.get(id(p))) for p in grouped(estimate.resources)]
-    has_past = any(p.past_monthly_cost is not None for p in estimate.resources)
+    has_past = estimate.base is not None or any(p.past_monthly_cost is not None for p in estimate.resources)
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool_version": __version__,
@@ -149,6 +162,10 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
         past = estimate.past_total_monthly_cost
         doc["past_total_monthly_cost"] = past
         doc["diff_total_monthly_cost"] = estimate.total_monthly_cost - past
+        doc["diff_total_percent"] = (
+            ((estimate.total_monthly_cost - past) * 100 / past).quantize(Decimal("0.01")) if past else None
+        )
+        doc["base"] = estimate.base or "the plan's prior state"
     return doc
 
 

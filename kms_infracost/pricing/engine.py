@@ -78,6 +78,8 @@ class Estimate:
     account_items: list[AccountItem]
     warnings: list[str]
     past_account_total: Decimal | None = None
+    #: what the past costs were compared against ("plan old.json", "git ref main"); None: the plan's own before
+    base: str | None = None
     #: the month whose cost is projected as rotations add key versions, and that month's pricing
     horizon_months: int = 12
     projected: list[PricedResource] = field(default_factory=list)

@@ -38,6 +38,8 @@ def _resource_rows(res: dict[str, Any], verbose: bool, horizon: int) -> list[tup
         if verbose and c.get("usage_source"):
             detail += f"  [{c['usage_source']}]"
         rows.append((f"    {c['name']}", "", detail, fmt_money(c["monthly_cost"])))
+    if res.get("past_monthly_cost") is not None and res.get("change") in ("changed", "removed"):
+        rows.append(("\0" + f"    (was {fmt_money(res['past_monthly_cost'])}, change {_signed(res['diff_monthly_cost'])})", "", "", ""))
     projected = res.get("projected_monthly_cost")
     if projected is not None and projected != res["monthly_cost"]:
         why = f"rotates every {fmt_number(res['rotation_days'])} days" if res.get("rotation_days") else "versions accumulate"

@@ -176,8 +176,23 @@ class ResourceRef(Namespace):
         return ResourceRef(self.address + index_text(key), self.prefix, indexed=True)
 
     def as_value(self, ev: Evaluator) -> Any:
+        """The resource as a value: its instances, each known only after apply.
+
+        Terraform knows how many instances a resource has (and their keys) during plan, so
+        `length(alicloud_kms_key.k)` or `for_each = alicloud_kms_key.k` are known when its count is.
+        """
         self.note(ev)
-        return Unknown(f"{self.prefix}{self.address} is known only after apply")
+        after_apply = Unknown(f"{self.prefix}{self.address} is known only after apply")
+        if self.indexed or ev.instance is None:
+            return after_apply
+        shape = ev.instance.resource_shape(self.address)
+        if shape is None:
+            return after_apply
+        if isinstance(shape, list):
+            return [Unknown(f"{self.prefix}{self.address}[{i}] is known only after apply") for i in shape]
+        if isinstance(shape, dict):
+            return {k: Unknown(f"{self.prefix}{self.address}{index_text(k)} is known only after apply") for k in shape}
+        return after_apply
 
     def describe(self) -> str:
         return self.address

@@ -221,6 +221,7 @@ class ModuleInstance:
         self._assumptions: dict[str, str] = {}
         self._call_notes: dict[str, str | None] = {}
         self._unknown_counts: set[str] = set()
+        self._shapes: dict[str, Any] = {}
         self.providers = self._providers(providers or {})
 
     # -- providers -------------------------------------------------------------------------------------
@@ -306,6 +307,27 @@ class ModuleInstance:
         if isinstance(value, Unknown):
             raise UserError(f"the value of var.{block.labels[0]} from {raw.origin} cannot be evaluated: {value.reason}")
         return value
+
+    # -- resources -------------------------------------------------------------------------------------
+    def resource_shape(self, address: str) -> list[int] | dict[str, None] | str | None:
+        """How a KMS resource of this module expands: [0, 1] (count), {key: None} (for_each), "one"
+        (neither), or None when that is not known (an unknown count, a resource this tool did not read)."""
+        if address in self._shapes:
+            return self._shapes[address]
+        self._shapes[address] = None  # a count that refers to its own resource stays unknown
+        block = next((b for b in self.config.resources if f"{b.labels[0]}.{b.labels[1]}" == address), None)
+        shape: list[int] | dict[str, None] | str | None = None
+        if block is not None:
+            expansions, assumption, error = expand(Evaluator(self), block, address)
+            if not assumption and not error:
+                if block.attr("count") is not None:
+                    shape = list(range(len(expansions)))
+                elif block.attr("for_each") is not None:
+                    shape = {str(e.key): None for e in expansions}
+                else:
+                    shape = "one"
+        self._shapes[address] = shape
+        return shape
 
     # -- sensitivity ---------------------------------------------------------------------------------
     def sensitive(self, node: Any, depth: int = 0) -> bool:
