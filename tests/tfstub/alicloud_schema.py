@@ -240,7 +240,9 @@ KMS_KEY = Schema(
             "is_enabled",
             BOOL,
             optional=True,
-            deprecated="Field 'is_enabled' has been deprecated from provider version 1.85.0. New field 'key_state' instead.",
+            deprecated=(
+                "Field 'is_enabled' has been deprecated from provider version 1.85.0. New field 'key_state' instead."
+            ),
         ),
         Attr("key_state", STRING, optional=True, computed=True, deprecated=_KMS_KEY_STATUS_DEPRECATION),
         Attr("pending_window_in_days", NUMBER, optional=True),
