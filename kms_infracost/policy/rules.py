@@ -30,8 +30,10 @@ def evaluate_rules(rules: list[dict[str, str]], document: dict[str, Any]) -> lis
     for rule in rules:
         try:
             expression = parse(rule["path"])
-        except (JsonPathParserError, JsonPathLexerError, Exception) as exc:  # the parser raises bare Exception too
-            raise UserError(f"rule {rule['id']}: path does not parse: {exc}") from None
+        except (JsonPathParserError, JsonPathLexerError) as exc:
+            raise UserError(f"rule {rule['id']}: path {rule['path']!r} does not parse: {exc}") from None
+        except Exception as exc:  # jsonpath-ng's lexer and parser raise plain exceptions on some inputs
+            raise UserError(f"rule {rule['id']}: path {rule['path']!r} does not parse: {exc}") from None
         try:
             matches = expression.find(view)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -39,7 +41,11 @@ def evaluate_rules(rules: list[dict[str, str]], document: dict[str, Any]) -> lis
         for match in matches:
             resource = _resource_of(match, view)
             address = resource["address"] if resource else None
-            message = rule["message"] if not address else f"{address}: {rule['message']}"
+            if address is None and isinstance(match.value, dict) and "keys" in match.value:
+                where = match.value.get("address") or "the root module"
+                message = f"{where}: {rule['message']}"
+            else:
+                message = rule["message"] if not address else f"{address}: {rule['message']}"
             found.append(
                 Violation(
                     rule=rule["id"],

@@ -112,6 +112,19 @@ def grouped(resources: list[PricedResource]) -> list[PricedResource]:
     return out
 
 
+def _modules(estimate: Estimate) -> list[dict[str, Any]]:
+    """Keys and cost per module instance ("" is the root), so a rule can cap keys per module."""
+    totals: dict[str, dict[str, Any]] = {}
+    for priced in estimate.resources:
+        r = priced.resource
+        if not r.exists_after:
+            continue
+        entry = totals.setdefault(r.module_address, {"address": r.module_address, "keys": 0, "monthly_cost": Decimal(0)})
+        entry["keys"] += isinstance(r, model.KmsKey)
+        entry["monthly_cost"] += priced.monthly_cost
+    return [totals[k] for k in sorted(totals)]
+
+
 def estimate_document(estimate: Estimate) -> dict[str, Any]:
     book = estimate.book
     later = {id(now): future for now, future in zip(estimate.resources, estimate.projected)}
@@ -155,6 +168,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             }
             for a in estimate.account_items
         ],
+        "modules": _modules(estimate),
         "violations": [],
         "warnings": list(estimate.warnings),
     }
