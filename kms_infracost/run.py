@@ -195,6 +195,8 @@ def run(options: RunOptions, *, mode: str) -> int:
     for index, name in enumerate(formats):
         text = renderer(name)(document, options.verbose)
         target = options.out_files[index] if index < len(options.out_files) else None
+        if target == "-":
+            target = None
         outputs.append((target, text))
 
     if not options.quiet:

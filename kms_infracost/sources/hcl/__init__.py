@@ -30,7 +30,6 @@ def load_hcl(
     from kms_infracost.sources.hcl.cache import ParseCache, cache_dir
     from kms_infracost.sources.hcl.config import Loader
     from kms_infracost.sources.hcl.inputs import group_roots
-    from kms_infracost.sources.hcl.scan import config_files
 
     environ = os.environ if env is None else env
     if not paths:
@@ -45,7 +44,7 @@ def load_hcl(
     records = []
     assumptions: dict[str, list[str]] = {}
     for root in roots:
-        if not config_files(root.dir):
+        if not loader.sources(root.dir):
             warnings.append(f"{root.dir}: no Terraform files (.tf, .tf.json) here; nothing to price")
             continue
         from kms_infracost.sources.hcl.instance import Run
@@ -72,6 +71,7 @@ def load_hcl(
 
     from kms_infracost.sources.normalize import build_inventory
 
+    loader.flush()
     inventory = build_inventory(
         records, default_region=default_region, env=environ, origin=", ".join(r.dir for r in roots)
     )
@@ -90,14 +90,16 @@ def _drop_called_modules(roots: list[object], loader: object) -> list:  # type: 
     typed = [r for r in roots if isinstance(r, Root)]
     if len(typed) < 2:
         return typed
-    keys = {os.path.realpath(r.dir): r for r in typed}
+    from kms_infracost.sources.hcl.config import dir_key
+
+    keys = {dir_key(r.dir): r for r in typed}
     called: set[str] = set()
 
     def visit(directory: str, seen: set[str]) -> None:
         for source in loader.sources(directory):
             for _, src in source.module_calls:
                 if src and is_local_source(src):
-                    target = os.path.realpath(os.path.join(directory or ".", src))
+                    target = dir_key(os.path.join(directory or ".", src))
                     if target not in seen and os.path.isdir(target):
                         seen.add(target)
                         called.add(target)

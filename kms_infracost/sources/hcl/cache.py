@@ -18,7 +18,7 @@ from typing import Any
 from kms_infracost import __version__
 
 #: bump when the stored node format changes
-FORMAT = 2
+FORMAT = 3
 CACHE_ENV = "KMS_INFRACOST_CACHE_DIR"
 
 

@@ -6,16 +6,17 @@ calls cannot lead to a directory that does is never parsed. Parsed files go thro
 
 from __future__ import annotations
 
-import json
 import os
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kms_infracost.errors import UserError
 from kms_infracost.sources.hcl import scan
-from kms_infracost.sources.hcl.cache import ParseCache
-from kms_infracost.sources.hcl.evaluate import static_refs
+
+if TYPE_CHECKING:
+    from kms_infracost.sources.hcl.cache import ParseCache
 
 
 @dataclass
@@ -35,24 +36,53 @@ class Block:
         return entry[1] if entry and entry[1] else self.line
 
 
+class LazyBlocks(Mapping[str, Block]):
+    """Blocks by name, parsed the first time they are read.
+
+    A stack's variables.tf declares twenty variables and its expressions read two; parsing a block costs
+    about a millisecond, so variables and outputs are parsed only when something refers to them.
+    """
+
+    def __init__(self, loader: Loader) -> None:
+        self.loader = loader
+        self._found: dict[str, tuple[FileEntry, int]] = {}
+        self._parsed: dict[str, Block] = {}
+
+    def declare(self, name: str, entry: FileEntry, index: int) -> None:
+        self._found.setdefault(name, (entry, index))
+
+    def __getitem__(self, name: str) -> Block:
+        if name not in self._parsed:
+            entry, index = self._found[name]
+            self._parsed[name] = self.loader.block(entry, index)
+        return self._parsed[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._found)
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+
 @dataclass
 class ModuleConfig:
     dir: str
-    variables: dict[str, Block] = field(default_factory=dict)
+    variables: Mapping[str, Block] = field(default_factory=dict)
     #: name -> (expression, line, file)
     locals: dict[str, tuple[list[Any], int | None, str]] = field(default_factory=dict)
     providers: list[Block] = field(default_factory=list)
     resources: list[Block] = field(default_factory=list)
     data: list[Block] = field(default_factory=list)
     modules: dict[str, Block] = field(default_factory=dict)
-    outputs: dict[str, Block] = field(default_factory=dict)
+    outputs: Mapping[str, Block] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
     def add(self, block: Block) -> None:
         kind, labels = block.type, block.labels
-        if kind == "variable" and labels:
-            self.variables.setdefault(labels[0], block)
-        elif kind == "locals":
+        if kind == "locals":
             for name, (node, line) in block.body["a"].items():
                 self.locals.setdefault(name, (node, line or block.line, block.file))
         elif kind == "provider" and labels[:1] == ["alicloud"]:
@@ -63,8 +93,6 @@ class ModuleConfig:
             self.data.append(block)
         elif kind == "module" and labels:
             self.modules.setdefault(labels[0], block)
-        elif kind == "output" and labels:
-            self.outputs.setdefault(labels[0], block)
 
     def check_locals(self) -> None:
         """Locals refer to each other in dependency order; a cycle is an error Terraform reports too."""
@@ -96,7 +124,21 @@ class ModuleConfig:
                 visit(name)
 
 
-_RESOURCE_LINE = '(?m)^[ \\t]*{kind}[ \\t]+"?{a}"?[ \\t]+"?{b}"?[ \\t]*\\{{'
+#: blocks read only when something refers to them
+LAZY = frozenset({"variable", "output"})
+
+
+@dataclass
+class FileEntry:
+    """The blocks of one file that can matter: [type, labels, line, start, end, parsed body or None].
+
+    This is what the parse cache stores, so a warm run neither splits nor parses the file again; a block
+    parsed later in a run (a variable someone refers to) is added and the entry written again.
+    """
+
+    source: scan.SourceFile
+    blocks: list[list[Any]]
+    dirty: bool = False
 
 
 class Loader:
@@ -107,10 +149,11 @@ class Loader:
         self._sources: dict[str, list[scan.SourceFile]] = {}
         self._configs: dict[str, ModuleConfig] = {}
         self._relevant: dict[str, bool] = {}
-        self.parsed_files = 0
+        self._entries: list[FileEntry] = []
+        self.parsed_blocks = 0
 
     def sources(self, directory: str) -> list[scan.SourceFile]:
-        key = os.path.realpath(directory or ".")
+        key = dir_key(directory)
         if key not in self._sources:
             self._sources[key] = [scan.read_source(path) for path in scan.config_files(directory)]
         return self._sources[key]
@@ -120,7 +163,7 @@ class Loader:
 
         `resolve(directory, key_path, source)` gives a called module's directory (None: not installed).
         """
-        key = os.path.realpath(directory or ".")
+        key = dir_key(directory)
         if key in self._relevant:
             return self._relevant[key]
         self._relevant[key] = False  # a module calling itself is not a reason to parse it
@@ -141,57 +184,96 @@ class Loader:
         return found
 
     def load(self, directory: str) -> ModuleConfig:
-        key = os.path.realpath(directory or ".")
+        key = dir_key(directory)
         if key in self._configs:
             return self._configs[key]
-        config = ModuleConfig(dir=directory)
+        variables, outputs = LazyBlocks(self), LazyBlocks(self)
+        config = ModuleConfig(dir=directory, variables=variables, outputs=outputs)
         for source in self.sources(directory):
             config.files.append(source.path)
-            for block in self.blocks(source):
-                config.add(block)
+            entry = self.entry(source)
+            if entry is None:
+                continue
+            for index, item in enumerate(entry.blocks):
+                kind, labels = item[0], item[1]
+                if kind == "variable" and labels:
+                    variables.declare(labels[0], entry, index)
+                elif kind == "output" and labels:
+                    outputs.declare(labels[0], entry, index)
+                else:
+                    config.add(self.block(entry, index))
         config.check_locals()
         self._configs[key] = config
         return config
 
-    def blocks(self, source: scan.SourceFile) -> list[Block]:
-        if not source.is_json and not _may_matter(source):
-            return []  # cheaper to see again than to look up
-        data = self.cache.get(source.path, source.size, source.mtime_ns)
-        if data is None:
-            data = self.parse(source)
-            self.cache.put(source.path, source.size, source.mtime_ns, data)
-        return [Block(kind, labels, line, body, source.path) for kind, labels, line, body in data]
+    def entry(self, source: scan.SourceFile) -> FileEntry | None:
+        """The file's blocks that can matter, from the cache or split from the text."""
+        if not _may_matter(source):
+            return None  # cheaper to see again than to look up
+        cached = self.cache.get(source.path, source.size, source.mtime_ns)
+        if isinstance(cached, list) and all(isinstance(b, list) and len(b) == 6 for b in cached):
+            entry = FileEntry(source, cached)
+        else:
+            entry = FileEntry(source, self._split(source), dirty=True)
+        self._entries.append(entry)
+        return entry
 
-    def parse(self, source: scan.SourceFile) -> list[Any]:
-        """The blocks of one file that matter, as plain lists (what the cache stores)."""
+    def _split(self, source: scan.SourceFile) -> list[list[Any]]:
         if source.is_json:
             from kms_infracost.sources.hcl.jsonsyntax import parse_json_file
 
-            return parse_json_file(source.text, source.path)
-        from kms_infracost.sources.hcl.syntax import parse_file
+            return [[k, labels, line, 0, 0, body] for k, labels, line, body in parse_json_file(source.text, source.path)]
+        try:
+            blocks = scan.split_blocks(source.text)
+        except scan.ScanError:
+            # The text scanner could not split it: let the parser read the whole file (and name the error).
+            from kms_infracost.sources.hcl.syntax import parse_file
 
-        sliced = scan.relevant_text(source.text)
-        if sliced is not None:
-            text, kept = sliced
-            if not kept:
-                return []
-            self.parsed_files += 1
-            body = parse_file(text, source.path)
-            blocks = body["b"]
-            if len(blocks) == len(kept):
-                for block, seen in zip(blocks, kept):
-                    block[2] = seen.line
-                return blocks  # type: ignore[no-any-return]
-        else:
-            self.parsed_files += 1
-            body = parse_file(source.text, source.path)
-            blocks = body["b"]
-        kept_blocks = []
-        for block in blocks:
-            if scan.keeps(scan.TopBlock(block[0], block[1], 0, 0, 0)):
-                block[2] = _find_line(source.text, block[0], block[1]) or block[2]
-                kept_blocks.append(block)
-        return kept_blocks
+            self.parsed_blocks += 1
+            parsed = parse_file(source.text, source.path)["b"]
+            return [
+                [k, labels, _find_line(source.text, k, labels) or line, 0, 0, body]
+                for k, labels, line, body in parsed
+                if scan.keeps(scan.TopBlock(k, labels, 0, 0, 0))
+            ]
+        return [[b.type, b.labels, b.line, b.start, b.end, None] for b in blocks if scan.keeps(b)]
+
+    def block(self, entry: FileEntry, index: int) -> Block:
+        item = entry.blocks[index]
+        kind, labels, line, start, end, body = item
+        if body is None:
+            body = self._parse_block(entry.source, start, end, line)
+            item[5] = body
+            entry.dirty = True
+        return Block(kind, labels, line, body, entry.source.path)
+
+    def _parse_block(self, source: scan.SourceFile, start: int, end: int, line: int) -> dict[str, Any]:
+        """One block's text through the parser; its line numbers moved to where the block is."""
+        from kms_infracost.sources.hcl.syntax import parse_file, shift_lines
+
+        self.parsed_blocks += 1
+        try:
+            parsed = parse_file(source.text[start:end], source.path)
+        except UserError as exc:
+            if exc.line:
+                exc.line += line - 1
+            raise
+        body: dict[str, Any] = parsed["b"][0][3]
+        shift_lines(body, line - 1)
+        return body
+
+    def flush(self) -> None:
+        """Write the entries this run added to or created."""
+        for entry in self._entries:
+            if entry.dirty:
+                source = entry.source
+                self.cache.put(source.path, source.size, source.mtime_ns, entry.blocks)
+                entry.dirty = False
+
+
+def dir_key(directory: str) -> str:
+    """One key per directory however it was named (symbolic links are rare enough to be named twice)."""
+    return os.path.normcase(os.path.abspath(directory or "."))
 
 
 _NEEDED = re.compile(r"(?m)^[ \t]*(?:variable|locals|provider|output)\b")
@@ -218,6 +300,8 @@ def _find_line(text: str, kind: str, labels: list[str]) -> int | None:
 
 def read_modules_json(root_dir: str) -> dict[str, str]:
     """`.terraform/modules/modules.json`: module key ("a.b") -> directory, for installed modules."""
+    import json
+
     path = os.path.join(root_dir or ".", ".terraform", "modules", "modules.json")
     try:
         with open(path, encoding="utf-8") as handle:
@@ -235,3 +319,18 @@ def read_modules_json(root_dir: str) -> dict[str, str]:
 
 def is_local_source(source: str) -> bool:
     return source.startswith(("./", "../", ".\\", "..\\")) or source in (".", "..")
+
+
+def static_refs(node: Any, root: str) -> set[str]:
+    """Names used as `root.NAME` anywhere in a node (`local.x` for the locals dependency graph)."""
+    found: set[str] = set()
+
+    def walk(item: Any) -> None:
+        if isinstance(item, list):
+            if len(item) == 3 and item[0] == "GA" and isinstance(item[1], list) and item[1][:2] == ["V", root]:
+                found.add(item[2])
+            for sub in item:
+                walk(sub)
+
+    walk(node)
+    return found

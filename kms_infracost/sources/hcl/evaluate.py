@@ -601,20 +601,5 @@ _HANDLERS: dict[str, Callable[[Evaluator, Node], Any]] = {
 }
 
 
-def static_refs(node: Any, root: str) -> set[str]:
-    """Names used as `root.NAME` anywhere in a node (`local.x` for the locals dependency graph)."""
-    found: set[str] = set()
-
-    def walk(item: Any) -> None:
-        if isinstance(item, list):
-            if len(item) == 3 and item[0] == "GA" and isinstance(item[1], list) and item[1][:2] == ["V", root]:
-                found.add(item[2])
-            for sub in item:
-                walk(sub)
-
-    walk(node)
-    return found
-
-
 def is_number_value(value: Any) -> bool:
     return is_number(value)

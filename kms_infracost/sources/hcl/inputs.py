@@ -52,7 +52,7 @@ def group_roots(paths: list[str]) -> list[Root]:
             directory, name = os.path.normpath(path), None
         else:
             directory, name = os.path.normpath(os.path.dirname(path) or "."), os.path.basename(path)
-        key = os.path.realpath(directory)
+        key = os.path.normcase(os.path.abspath(directory))
         root = roots.setdefault(key, Root(directory))
         if name is None:
             root.explicit = True

@@ -79,18 +79,13 @@ def join(directory: str, name: str) -> str:
 def config_files(directory: str) -> list[str]:
     """The configuration files of one module directory, in Terraform's (lexical) order."""
     try:
-        names = os.listdir(directory or ".")
-    except FileNotFoundError:
-        return []
-    except NotADirectoryError:
+        with os.scandir(directory or ".") as entries:
+            names = [e.name for e in entries if is_config_file(e.name) and e.is_file()]
+    except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as exc:
         raise UserError(f"cannot read directory: {exc.strerror}", directory) from None
-    found = []
-    for name in sorted(names):
-        if is_config_file(name) and os.path.isfile(os.path.join(directory, name)):
-            found.append(join(directory, name))
-    return found
+    return [join(directory, name) for name in sorted(names)]
 
 
 def decode(data: bytes, path: str) -> str:
@@ -265,6 +260,57 @@ def split_blocks(text: str) -> list[TopBlock]:
         end = skip_braced(text, i + 1)
         blocks.append(TopBlock(name.group(), labels, start, end, text.count("\n", 0, start) + 1))
         i = end
+
+
+_ATTR_START = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=(?![=>])")
+_BODY_SPECIAL = re.compile(r'[{}"#/<\n]')
+
+
+def attribute_names(text: str, start: int, end: int) -> list[str]:
+    """The names of the attributes directly inside a block (a `locals` block's locals), from the text.
+
+    Knowing which locals a block defines without parsing it lets the block be parsed only when one of
+    them is read.
+    """
+    body = text.index("{", start) + 1
+    names: list[str] = []
+    i, depth = body, 0
+    at_line_start = True
+    while i < end - 1:
+        if at_line_start and depth == 0:
+            m = _ATTR_START.match(text, i)
+            if m:
+                names.append(m.group(1))
+                i = m.end()
+            at_line_start = False
+            continue
+        m = _BODY_SPECIAL.search(text, i, end - 1)
+        if m is None:
+            break
+        ch, j = m.group(), m.start()
+        if ch == "\n":
+            at_line_start = True
+            i = j + 1
+        elif ch == "{":
+            depth += 1
+            i = j + 1
+        elif ch == "}":
+            depth -= 1
+            i = j + 1
+        elif ch == '"':
+            i = _skip_string(text, j + 1)
+        elif ch == "#" or (ch == "/" and text[j + 1 : j + 2] == "/"):
+            newline = text.find("\n", j)
+            i = end if newline < 0 else newline
+        elif ch == "/" and text[j + 1 : j + 2] == "*":
+            close = text.find("*/", j + 2)
+            i = end if close < 0 else close + 2
+        elif ch == "<":
+            heredoc = _HEREDOC.match(text, j)
+            i = _skip_heredoc(text, heredoc) if heredoc else j + 1
+        else:
+            i = j + 1
+    return names
 
 
 def keeps(block: TopBlock) -> bool:

@@ -504,6 +504,19 @@ def parse_expression(text: str, what: str) -> Node:
     return body["a"]["x"][0]  # type: ignore[no-any-return]
 
 
+def shift_lines(body: Body, offset: int) -> None:
+    """Move every line number in a body by offset (a block parsed on its own)."""
+    if not offset:
+        return
+    for entry in body["a"].values():
+        if entry[1]:
+            entry[1] += offset
+    for block in body["b"]:
+        if block[2]:
+            block[2] += offset
+        shift_lines(block[3], offset)
+
+
 def parse_file(text: str, path: str) -> Body:
     """A whole HCL file (.tf or .tfvars) to a body."""
     tree = parse_text(text, path)
