@@ -116,6 +116,7 @@ class _Configuration:
         self.providers: dict[str, Any] = config.get("provider_config") or {}
         self.root: dict[str, Any] = config.get("root_module") or {}
         self.variables: dict[str, Any] = plan.get("variables") or {}
+        self._indexes: dict[tuple[str, ...], dict[tuple[Any, Any], dict[str, Any]]] = {}
 
     def module(self, path: tuple[str, ...]) -> dict[str, Any] | None:
         node: dict[str, Any] | None = self.root
@@ -155,11 +156,18 @@ class _Configuration:
         return directory
 
     def resource(self, path: tuple[str, ...], rtype: str, name: str) -> dict[str, Any] | None:
-        module = self.module(path) or {}
-        for res in module.get("resources") or []:
-            if res.get("mode", "managed") == "managed" and res.get("type") == rtype and res.get("name") == name:
-                return res  # type: ignore[no-any-return]
-        return None
+        """A resource's configuration; each module's resources are indexed once (plans can be huge)."""
+        index = self._indexes.get(path)
+        if index is None:
+            module = self.module(path) or {}
+            index = {
+                (res.get("type"), res.get("name")): res
+                for res in module.get("resources") or []
+                if isinstance(res, dict) and res.get("mode", "managed") == "managed"
+                and str(res.get("type", "")).startswith("alicloud_kms_")
+            }
+            self._indexes[path] = index
+        return index.get((rtype, name))
 
     # -- regions -------------------------------------------------------------------------------
     def provider_region(self, key: str) -> tuple[str | None, str, str | None]:
