@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from kms_infracost.sources.hcl import load_hcl
 
 HCL = REPO / "fixtures" / "hcl"
@@ -39,8 +39,17 @@ def probe(cache: Path, *paths: str | Path, cwd: Path | None = None) -> dict[str,
     return json.loads(proc.stdout)  # type: ignore[no-any-return]
 
 
-def entries(cache: Path) -> list[Path]:
-    return sorted((cache / "parse").rglob("*.json"))
+def shards(cache: Path) -> list[Path]:
+    return sorted((cache / "parse").glob("*.json"))
+
+
+def entries(cache: Path) -> dict[str, dict[str, object]]:
+    """Every file entry in every shard, by the file's absolute path."""
+    found: dict[str, dict[str, object]] = {}
+    for shard in shards(cache):
+        for entry in json.loads(shard.read_text(encoding="utf-8")).values():
+            found[entry["key"][2]] = entry
+    return found
 
 
 def test_warm_run_gives_the_same_answer_without_importing_the_parser(tmp_path: Path) -> None:
@@ -50,8 +59,11 @@ def test_warm_run_gives_the_same_answer_without_importing_the_parser(tmp_path: P
     assert cold["parser_imported"] is True
     assert warm["parser_imported"] is False
     assert warm["resources"] == cold["resources"] == ["alicloud_kms_key.main[0] ap-southeast-1"]
-    # main.tf, terraform.tfvars and a.auto.tfvars (b.auto.tfvars.json is JSON: nothing to parse)
-    assert len(entries(cache)) == 3
+    # main.tf, terraform.tfvars and a.auto.tfvars (b.auto.tfvars.json is JSON: nothing to parse),
+    # kept in one shard for the directory
+    folder = HCL / "tfvars_precedence"
+    assert sorted(entries(cache)) == [str(folder / n) for n in ("a.auto.tfvars", "main.tf", "terraform.tfvars")]
+    assert len(shards(cache)) == 1
 
 
 def test_no_kms_run_never_imports_the_parser_nor_writes_the_cache(tmp_path: Path) -> None:
@@ -64,17 +76,31 @@ def test_no_kms_run_never_imports_the_parser_nor_writes_the_cache(tmp_path: Path
 def test_corrupt_cache_entries_are_ignored_and_rewritten(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = probe(cache, HCL / "module_for_each")
-    written = entries(cache)
-    assert len(written) == 3
-    for i, entry in enumerate(written):
-        # garbage, a valid JSON of the wrong shape, a truncated entry
-        entry.write_text(["{not json", "[1, 2]", entry.read_text()[: 20]][i % 3], encoding="utf-8")
+    written = shards(cache)
+    assert len(written) == 3  # one per module directory
+    for i, shard in enumerate(written):
+        # garbage, a valid JSON of the wrong shape, a truncated shard
+        shard.write_text(["{not json", "[1, 2]", shard.read_text()[:20]][i % 3], encoding="utf-8")
     again = probe(cache, HCL / "module_for_each")
     assert again["resources"] == first["resources"]
     assert again["parser_imported"] is True
-    for entry in entries(cache):
-        assert set(json.loads(entry.read_text(encoding="utf-8"))) == {"key", "data"}
+    assert len(entries(cache)) == 3
+    for entry in entries(cache).values():
+        assert set(entry) == {"key", "data"}
     assert probe(cache, HCL / "module_for_each")["parser_imported"] is False
+
+
+def test_a_corrupt_entry_in_a_good_shard_is_parsed_again(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    probe(cache, HCL / "locals_order")
+    (shard,) = shards(cache)
+    stored = json.loads(shard.read_text(encoding="utf-8"))
+    (name,) = stored
+    stored[name]["data"] = "not blocks"
+    shard.write_text(json.dumps(stored), encoding="utf-8")
+    result = probe(cache, HCL / "locals_order")
+    assert result["resources"] == ["alicloud_kms_key.app cn-hangzhou"]
+    assert result["parser_imported"] is True
 
 
 def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
@@ -95,11 +121,12 @@ def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
 def test_an_entry_for_another_tool_version_is_not_used(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     probe(cache, HCL / "locals_order")
-    (entry,) = entries(cache)
-    stored = json.loads(entry.read_text(encoding="utf-8"))
-    stored["key"][1] = "0.0.0-other"
-    stored["data"] = []  # were it used, the key would vanish
-    entry.write_text(json.dumps(stored), encoding="utf-8")
+    (shard,) = shards(cache)
+    stored = json.loads(shard.read_text(encoding="utf-8"))
+    for entry in stored.values():
+        entry["key"][1] = "0.0.0-other"
+        entry["data"] = []  # were it used, the key would vanish
+    shard.write_text(json.dumps(stored), encoding="utf-8")
     assert probe(cache, HCL / "locals_order")["resources"] == ["alicloud_kms_key.app cn-hangzhou"]
 
 
@@ -118,9 +145,10 @@ def test_concurrent_runs_share_one_cache_safely(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(lambda _: probe(cache, target)["resources"], range(6)))
     assert all(r == results[0] for r in results)
-    for entry in entries(cache):
-        json.loads(entry.read_text(encoding="utf-8"))
-    assert not list((cache / "parse").rglob("*.tmp"))
+    for shard in shards(cache):
+        json.loads(shard.read_text(encoding="utf-8"))
+    assert not list((cache / "parse").glob("*.tmp"))
+    assert probe(cache, target)["parser_imported"] is False
 
 
 def test_cache_dir_defaults_to_the_user_cache_dir() -> None:

@@ -29,6 +29,7 @@ def load_hcl(
 ) -> model.Inventory:
     from kms_infracost.sources.hcl.cache import ParseCache, cache_dir
     from kms_infracost.sources.hcl.config import Loader
+    from kms_infracost.sources.hcl.context import Run
     from kms_infracost.sources.hcl.inputs import group_roots
 
     environ = os.environ if env is None else env
@@ -37,41 +38,42 @@ def load_hcl(
     for path in paths:
         if not os.path.lexists(path):
             raise UserError("no such file or directory", path)
-    loader = Loader(ParseCache(cache_dir(environ) if use_cache else None))
+    loader = Loader(ParseCache((lambda: cache_dir(environ)) if use_cache else None))
     roots = group_roots(list(paths))
     warnings: list[str] = []
     roots = _drop_called_modules(roots, loader)
     records = []
     assumptions: dict[str, list[str]] = {}
-    for root in roots:
-        if not loader.sources(root.dir):
-            warnings.append(f"{root.dir}: no Terraform files (.tf, .tf.json) here; nothing to price")
-            continue
-        from kms_infracost.sources.hcl.instance import Run
+    try:
+        for root in roots:
+            if not loader.sources(root.dir):
+                warnings.append(f"{root.dir}: no Terraform files (.tf, .tf.json) here; nothing to price")
+                continue
+            run = Run(loader, root.dir, {}, environ)
+            if not loader.relevant(root.dir, run.module_dir):
+                warnings.extend(_uninstalled(run, root.dir, ()))
+                continue
+            from kms_infracost.sources.hcl.inputs import root_inputs
+            from kms_infracost.sources.hcl.instance import ModuleInstance
+            from kms_infracost.sources.hcl.records import Collector
 
-        run = Run(loader, root.dir, {}, environ)
-        if not loader.relevant(root.dir, run.module_dir):
-            warnings.extend(_uninstalled(run, root.dir, ()))
-            continue
-        from kms_infracost.sources.hcl.inputs import root_inputs
-        from kms_infracost.sources.hcl.instance import ModuleInstance
-        from kms_infracost.sources.hcl.records import Collector
-
-        run.inputs = root_inputs(root, list(var_files or ()), list(variables or ()), environ, loader.cache)
-        instance = ModuleInstance(run, loader.load(root.dir), "", ())
-        collector = Collector()
-        try:
-            collector.walk(instance)
-        except RecursionError:
-            raise UserError("the configuration nests modules or expressions too deeply to evaluate", root.dir) from None
-        records.extend(collector.records)
-        assumptions.update(collector.assumptions)
-        warnings.extend(run.warnings)
-        _check_undeclared(run, instance, variables or (), warnings)
-
+            run.inputs = root_inputs(root, list(var_files or ()), list(variables or ()), environ, loader.cache)
+            instance = ModuleInstance(run, loader.load(root.dir), "", ())
+            collector = Collector()
+            try:
+                collector.walk(instance)
+            except RecursionError:
+                raise UserError("the configuration nests modules or expressions too deeply to evaluate", root.dir) from None
+            records.extend(collector.records)
+            assumptions.update(collector.assumptions)
+            warnings.extend(run.warnings)
+            _check_undeclared(run, instance, variables or (), warnings)
+    finally:
+        loader.flush()
+    if not records:  # nothing to normalise: skip importing the normaliser
+        return model.Inventory(warnings=warnings, origin=", ".join(r.dir for r in roots))
     from kms_infracost.sources.normalize import build_inventory
 
-    loader.flush()
     inventory = build_inventory(
         records, default_region=default_region, env=environ, origin=", ".join(r.dir for r in roots)
     )
@@ -114,7 +116,7 @@ def _drop_called_modules(roots: list[object], loader: object) -> list:  # type: 
 def _uninstalled(run: object, directory: str, key_path: tuple[str, ...]) -> list[str]:
     """Module calls that cannot be read because `terraform init` has not installed them (text only)."""
     from kms_infracost.sources.hcl.config import is_local_source
-    from kms_infracost.sources.hcl.instance import Run
+    from kms_infracost.sources.hcl.context import Run
 
     assert isinstance(run, Run)
     out: list[str] = []

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kms_infracost.errors import UserError
@@ -19,13 +18,13 @@ if TYPE_CHECKING:
     from kms_infracost.sources.hcl.cache import ParseCache
 
 
-@dataclass
 class Block:
-    type: str
-    labels: list[str]
-    line: int | None
-    body: dict[str, Any]
-    file: str
+    """A parsed block: its type, labels, the line of its keyword, its body (syntax.py) and file."""
+
+    __slots__ = ("type", "labels", "line", "body", "file")
+
+    def __init__(self, type: str, labels: list[str], line: int | None, body: dict[str, Any], file: str) -> None:  # noqa: A002
+        self.type, self.labels, self.line, self.body, self.file = type, labels, line, body, file
 
     def attr(self, name: str) -> list[Any] | None:
         entry = self.body["a"].get(name)
@@ -67,68 +66,100 @@ class LazyBlocks(Mapping[str, Block]):
         return len(self._found)
 
 
-@dataclass
+class LazyLocals(Mapping[str, "tuple[list[Any], int | None, str]"]):
+    """Locals by name -> (expression, line, file); a `locals` block is parsed when one of its locals is read.
+
+    The names come from the text (scan.attribute_names). Should the text scan miss a name, every locals
+    block not parsed yet is parsed before the name is declared unknown.
+    """
+
+    def __init__(self, loader: Loader) -> None:
+        self.loader = loader
+        self._blocks: list[tuple[FileEntry, int]] = []
+        self._where: dict[str, int] = {}
+        self._parsed: set[int] = set()
+        self._values: dict[str, tuple[list[Any], int | None, str]] = {}
+
+    def declare(self, entry: FileEntry, index: int, names: list[str] | None) -> None:
+        position = len(self._blocks)
+        self._blocks.append((entry, index))
+        if names is None:  # no text to scan (JSON syntax): read it now
+            self._parse(position)
+            return
+        for name in names:
+            self._where.setdefault(name, position)
+
+    def _parse(self, position: int) -> None:
+        if position in self._parsed:
+            return
+        self._parsed.add(position)
+        entry, index = self._blocks[position]
+        block = self.loader.block(entry, index)
+        for name, (node, line) in block.body["a"].items():
+            self._values.setdefault(name, (node, line or block.line, block.file))
+            self._where.setdefault(name, position)
+
+    def __getitem__(self, name: str) -> tuple[list[Any], int | None, str]:
+        if name not in self._values:
+            if name in self._where:
+                self._parse(self._where[name])
+            if name not in self._values:
+                for position in range(len(self._blocks)):
+                    self._parse(position)
+        return self._values[name]
+
+    def __contains__(self, name: object) -> bool:
+        try:
+            self[name]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        for position in range(len(self._blocks)):
+            self._parse(position)
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+
 class ModuleConfig:
-    dir: str
-    variables: Mapping[str, Block] = field(default_factory=dict)
-    #: name -> (expression, line, file)
-    locals: dict[str, tuple[list[Any], int | None, str]] = field(default_factory=dict)
-    providers: list[Block] = field(default_factory=list)
-    resources: list[Block] = field(default_factory=list)
-    data: list[Block] = field(default_factory=list)
-    modules: dict[str, Block] = field(default_factory=dict)
-    outputs: Mapping[str, Block] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
+    """One module directory: the blocks that can change a KMS price, most of them read on demand."""
+
+    def __init__(
+        self,
+        dir: str,  # noqa: A002
+        variables: Mapping[str, Block],
+        locals: Mapping[str, tuple[list[Any], int | None, str]],  # noqa: A002
+        modules: Mapping[str, Block],
+        outputs: Mapping[str, Block],
+    ) -> None:
+        self.dir, self.variables, self.locals, self.modules, self.outputs = dir, variables, locals, modules, outputs
+        self.providers: list[Block] = []
+        self.resources: list[Block] = []
+        self.data: list[Block] = []
+        #: module call name -> source as the text shows it (to decide whether to read the call at all)
+        self.module_sources: dict[str, str | None] = {}
+        self.files: list[str] = []
 
     def add(self, block: Block) -> None:
         kind, labels = block.type, block.labels
-        if kind == "locals":
-            for name, (node, line) in block.body["a"].items():
-                self.locals.setdefault(name, (node, line or block.line, block.file))
-        elif kind == "provider" and labels[:1] == ["alicloud"]:
+        if kind == "provider" and labels[:1] == ["alicloud"]:
             self.providers.append(block)
         elif kind == "resource" and len(labels) >= 2 and labels[0].startswith(scan.KMS_MARK):
             self.resources.append(block)
         elif kind == "data" and len(labels) >= 2 and labels[0].startswith(scan.KMS_MARK):
             self.data.append(block)
-        elif kind == "module" and labels:
-            self.modules.setdefault(labels[0], block)
 
-    def check_locals(self) -> None:
-        """Locals refer to each other in dependency order; a cycle is an error Terraform reports too."""
-        graph = {name: static_refs(node, "local") & self.locals.keys() for name, (node, _, _) in self.locals.items()}
-        state: dict[str, int] = {}
-        stack: list[str] = []
 
-        def visit(name: str) -> None:
-            state[name] = 1
-            stack.append(name)
-            for dep in sorted(graph[name]):
-                if state.get(dep) == 1:
-                    cycle = stack[stack.index(dep):] + [dep]
-                    _, line, file = self.locals[dep]
-                    raise UserError(
-                        "locals refer to each other in a cycle: "
-                        + " -> ".join(f"local.{n}" for n in cycle)
-                        + "; break the cycle so each local can be computed from the others",
-                        file,
-                        line,
-                    )
-                if dep not in state:
-                    visit(dep)
-            stack.pop()
-            state[name] = 2
-
-        for name in sorted(graph):
-            if name not in state:
-                visit(name)
-
+#: what a variable block says that evaluation reads (description and validation are left unparsed)
+VARIABLE_ATTRIBUTES = frozenset({"type", "default", "sensitive", "nullable"})
 
 #: blocks read only when something refers to them
-LAZY = frozenset({"variable", "output"})
+LAZY = frozenset({"variable", "output", "module"})
 
 
-@dataclass
 class FileEntry:
     """The blocks of one file that can matter: [type, labels, line, start, end, parsed body or None].
 
@@ -136,9 +167,10 @@ class FileEntry:
     parsed later in a run (a variable someone refers to) is added and the entry written again.
     """
 
-    source: scan.SourceFile
-    blocks: list[list[Any]]
-    dirty: bool = False
+    __slots__ = ("source", "blocks", "dirty")
+
+    def __init__(self, source: scan.SourceFile, blocks: list[list[Any]], dirty: bool = False) -> None:
+        self.source, self.blocks, self.dirty = source, blocks, dirty
 
 
 class Loader:
@@ -187,22 +219,26 @@ class Loader:
         key = dir_key(directory)
         if key in self._configs:
             return self._configs[key]
-        variables, outputs = LazyBlocks(self), LazyBlocks(self)
-        config = ModuleConfig(dir=directory, variables=variables, outputs=outputs)
+        variables, outputs, modules = LazyBlocks(self), LazyBlocks(self), LazyBlocks(self)
+        local_values = LazyLocals(self)
+        config = ModuleConfig(
+            dir=directory, variables=variables, outputs=outputs, modules=modules, locals=local_values
+        )
         for source in self.sources(directory):
             config.files.append(source.path)
+            for name, src in source.module_calls:
+                config.module_sources.setdefault(name, src)
             entry = self.entry(source)
             if entry is None:
                 continue
             for index, item in enumerate(entry.blocks):
                 kind, labels = item[0], item[1]
-                if kind == "variable" and labels:
-                    variables.declare(labels[0], entry, index)
-                elif kind == "output" and labels:
-                    outputs.declare(labels[0], entry, index)
+                if kind in LAZY and labels:
+                    {"variable": variables, "output": outputs, "module": modules}[kind].declare(labels[0], entry, index)
+                elif kind == "locals":
+                    local_values.declare(entry, index, self._local_names(entry, index))
                 else:
                     config.add(self.block(entry, index))
-        config.check_locals()
         self._configs[key] = config
         return config
 
@@ -238,6 +274,15 @@ class Loader:
             ]
         return [[b.type, b.labels, b.line, b.start, b.end, None] for b in blocks if scan.keeps(b)]
 
+    def _local_names(self, entry: FileEntry, index: int) -> list[str] | None:
+        item = entry.blocks[index]
+        if item[5] is not None or item[4] <= item[3]:
+            return None  # parsed already (cached, JSON): declare from the body
+        try:
+            return scan.attribute_names(entry.source.text, item[3], item[4])
+        except (scan.ScanError, ValueError):
+            return None
+
     def block(self, entry: FileEntry, index: int) -> Block:
         item = entry.blocks[index]
         kind, labels, line, start, end, body = item
@@ -252,8 +297,14 @@ class Loader:
         from kms_infracost.sources.hcl.syntax import parse_file, shift_lines
 
         self.parsed_blocks += 1
+        text = source.text[start:end]
+        if text.startswith("variable"):
+            try:
+                text = scan.only_attributes(source.text, start, end, VARIABLE_ATTRIBUTES) or text
+            except (scan.ScanError, ValueError):
+                pass
         try:
-            parsed = parse_file(source.text[start:end], source.path)
+            parsed = parse_file(text, source.path)
         except UserError as exc:
             if exc.line:
                 exc.line += line - 1
@@ -269,6 +320,7 @@ class Loader:
                 source = entry.source
                 self.cache.put(source.path, source.size, source.mtime_ns, entry.blocks)
                 entry.dirty = False
+        self.cache.flush()
 
 
 def dir_key(directory: str) -> str:

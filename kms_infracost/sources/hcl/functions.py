@@ -22,7 +22,6 @@ from kms_infracost.sources.hcl.values import (
     describe,
     equal,
     find_unknown,
-    is_number,
     is_seq,
     normal,
     number,

@@ -8,29 +8,29 @@ so var files (and .tfvars files given as paths) come before every --var.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from kms_infracost.errors import UserError
 from kms_infracost.sources.hcl import scan
 from kms_infracost.sources.hcl.cache import ParseCache
-from kms_infracost.sources.hcl.instance import RawString, RootValue
+from kms_infracost.sources.hcl.context import RawString, RootValue
 
 TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 AUTO_LOADED = ("terraform.tfvars", "terraform.tfvars.json")
 
 
-@dataclass
 class Root:
     """A root module directory as the user named it, with .tfvars files they named inside it."""
 
-    dir: str
-    var_files: list[str] = field(default_factory=list)
-    #: named explicitly as a directory (an empty one is worth a warning) rather than through a file
-    explicit: bool = False
+    __slots__ = ("dir", "var_files", "explicit")
+
+    def __init__(self, directory: str) -> None:
+        self.dir = directory
+        self.var_files: list[str] = []
+        #: named explicitly as a directory (an empty one is worth a warning) rather than through a file
+        self.explicit = False
 
 
 def _is_auto(name: str) -> bool:
@@ -67,6 +67,8 @@ def read_tfvars(path: str, cache: ParseCache | None = None) -> list[tuple[str, A
     """(name, value, line) of each assignment in a .tfvars / .tfvars.json file."""
     source = scan.read_source(path)
     if path.endswith(".json"):
+        import json
+
         try:
             doc = json.loads(source.text)
         except json.JSONDecodeError as exc:
@@ -85,7 +87,7 @@ def read_tfvars(path: str, cache: ParseCache | None = None) -> list[tuple[str, A
         return parse(text, name)
 
     attrs = cache.get(path, source.size, source.mtime_ns) if cache else None
-    if attrs is None:
+    if not isinstance(attrs, dict):
         attrs = parse_file(source.text, path)["a"]
         if cache:
             cache.put(path, source.size, source.mtime_ns, attrs)

@@ -7,66 +7,23 @@ remembered, so a local nobody reads is never computed and a module output is com
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kms_infracost.errors import UserError
 from kms_infracost.sources.hcl import values as tv
-from kms_infracost.sources.hcl.config import Block, Loader, ModuleConfig, is_local_source, read_modules_json
-from kms_infracost.sources.hcl.evaluate import Count, Each, Evaluator, Namespace, index_text
+from kms_infracost.sources.hcl.config import Block, ModuleConfig, is_local_source
+from kms_infracost.sources.hcl.context import RawString, RootValue, Run
+from kms_infracost.sources.hcl.evaluate import (
+    Count,
+    Each,
+    Evaluator,
+    Namespace,
+    index_text,
+)
 from kms_infracost.sources.hcl.values import EvalError, TfSet, Unknown
 
 META_ARGS = frozenset({"count", "for_each", "provider", "providers", "depends_on", "lifecycle", "source", "version"})
-
-
-@dataclass
-class RawString:
-    """A root variable value given as text (--var, TF_VAR_): parsed once its type is known."""
-
-    text: str
-    origin: str
-
-
-@dataclass
-class RootValue:
-    value: Any
-    origin: str
-    file: str | None = None
-    line: int | None = None
-
-
-@dataclass
-class Run:
-    """What every module instance of one root shares."""
-
-    loader: Loader
-    root_dir: str
-    inputs: dict[str, RootValue | RawString]
-    env: Mapping[str, str]
-    warnings: list[str] = field(default_factory=list)
-    workspace: str = "default"
-    modules_json: dict[str, str] | None = None
-
-    def warn(self, text: str) -> None:
-        if text not in self.warnings:
-            self.warnings.append(text)
-
-    def installed(self) -> dict[str, str]:
-        if self.modules_json is None:
-            self.modules_json = read_modules_json(self.root_dir)
-        return self.modules_json
-
-    def module_dir(self, parent_dir: str, key_path: tuple[str, ...], source: str | None) -> str | None:
-        """Where a called module's files are; None when they are not there (run terraform init)."""
-        if source and is_local_source(source):
-            target = os.path.normpath(os.path.join(parent_dir or ".", source))
-            return target if os.path.isdir(target) else None
-        found = self.installed().get(".".join(key_path))
-        if found and os.path.isdir(found):
-            return found
-        return None
 
 
 class ProviderConfig:
@@ -216,6 +173,7 @@ class ModuleInstance:
         self._vars: dict[str, Any] = {}
         self._locals: dict[str, Any] = {}
         self._evaluating: set[str] = set()
+        self._local_stack: list[str] = []
         self._outputs: dict[str, tuple[Any, list[str]]] = {}
         self._calls: dict[str, tuple[list[tuple[Expansion, ModuleInstance | None]], bool]] = {}
         self._assumptions: dict[str, str] = {}
@@ -384,13 +342,23 @@ class ModuleInstance:
         entry = self.config.locals.get(name)
         if entry is None:
             raise EvalError(f"local.{name} is not declared in {self.config.dir or '.'}")
-        if name in self._evaluating:  # check_locals reports cycles first; this is a safety net
-            raise EvalError(f"local.{name} refers to itself")
+        if name in self._evaluating:
+            chain = self._local_stack[self._local_stack.index(name):] + [name]
+            _, line, file = self.config.locals[name]
+            raise UserError(
+                "locals refer to each other in a cycle: "
+                + " -> ".join(f"local.{n}" for n in chain)
+                + "; break the cycle so each local can be computed from the others",
+                file,
+                line,
+            )
         self._evaluating.add(name)
+        self._local_stack.append(name)
         try:
             value = Evaluator(self).safe(entry[0])
         finally:
             self._evaluating.discard(name)
+            self._local_stack.pop()
         self._locals[name] = value
         return value
 
@@ -429,6 +397,14 @@ class ModuleInstance:
                 return Unknown(f"module.{name} has an unknown for_each")
             return {str(exp.key): out for exp, out in outputs}
         return outputs[0][1] if outputs else Unknown(f"module.{name} has no instances")
+
+    def call_may_matter(self, name: str) -> bool:
+        """Whether a module call can lead to KMS resources (or a warning), judged from the text alone."""
+        source = self.config.module_sources.get(name)
+        directory = self.run.module_dir(self.config.dir, (*self.key_path, name), source)
+        if directory is None:
+            return True  # not installed or not a plain source: reading the call says why
+        return self.run.loader.relevant(directory, self.run.module_dir, (*self.key_path, name))
 
     def call_instances(
         self, name: str, load_always: bool = True

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from kms_infracost.sources.hcl.config import Block
 from kms_infracost.sources.hcl.evaluate import Evaluator
-from kms_infracost.sources.hcl.instance import ModuleInstance, attribute_names, expand, provider_name
+from kms_infracost.sources.hcl.instance import (
+    ModuleInstance,
+    attribute_names,
+    expand,
+    provider_name,
+)
 from kms_infracost.sources.hcl.values import Unknown, plain
 from kms_infracost.sources.interface import ResourceRecord
 
@@ -31,6 +36,8 @@ class Collector:
                     f"{address}: data source calls KMS on every plan and apply; its API calls are not priced"
                 )
         for name in instance.config.modules:
+            if not instance.call_may_matter(name):
+                continue
             for _, child in instance.call_instances(name, load_always=False):
                 if child is not None:
                     self.walk(child)

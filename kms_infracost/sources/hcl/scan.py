@@ -10,10 +10,8 @@ line for line so the parser's line numbers stay those of the file.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from dataclasses import dataclass, field
 
 from kms_infracost.errors import UserError
 
@@ -29,31 +27,29 @@ _IN_STRING = re.compile(r'["\\$%\n]')
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)[ \t]*\r?\n")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _LABEL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
-_SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)+", re.S)
+_SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)+", re.DOTALL)
 
 
-@dataclass
 class TopBlock:
     """One top-level block as the text scanner saw it: enough to decide whether to parse it."""
 
-    type: str
-    labels: list[str]
-    start: int
-    end: int
-    line: int
+    __slots__ = ("type", "labels", "start", "end", "line")
+
+    def __init__(self, type: str, labels: list[str], start: int, end: int, line: int) -> None:  # noqa: A002
+        self.type, self.labels, self.start, self.end, self.line = type, labels, start, end, line
 
 
-@dataclass
 class SourceFile:
     """A configuration file read and checked as text."""
 
-    path: str  # as the user would see it (joined from what they gave)
-    text: str
-    size: int
-    mtime_ns: int
-    mentions_kms: bool
-    #: (call name, source) of each `module "x" { source = "..." }` the text shows
-    module_calls: list[tuple[str, str | None]] = field(default_factory=list)
+    __slots__ = ("path", "text", "size", "mtime_ns", "mentions_kms", "module_calls")
+
+    def __init__(self, path: str, text: str, size: int, mtime_ns: int, mentions_kms: bool) -> None:
+        #: as the user would see it (joined from what they gave)
+        self.path = path
+        self.text, self.size, self.mtime_ns, self.mentions_kms = text, size, mtime_ns, mentions_kms
+        #: (call name, source) of each `module "x" { source = "..." }` the text shows
+        self.module_calls: list[tuple[str, str | None]] = []
 
     @property
     def is_json(self) -> bool:
@@ -133,6 +129,8 @@ def read_source(path: str) -> SourceFile:
 def module_calls_in(text: str, is_json: bool) -> list[tuple[str, str | None]]:
     """Module calls and their sources, read from the text alone (an over-approximation is fine)."""
     if is_json:
+        import json
+
         try:
             doc = json.loads(text)
         except ValueError:
@@ -263,27 +261,34 @@ def split_blocks(text: str) -> list[TopBlock]:
 
 
 _ATTR_START = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=(?![=>])")
+_NESTED_START = re.compile(r'[ \t]*([A-Za-z_][A-Za-z0-9_-]*)(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][A-Za-z0-9_-]*))*[ \t]*\{')
 _BODY_SPECIAL = re.compile(r'[{}"#/<\n]')
 
 
-def attribute_names(text: str, start: int, end: int) -> list[str]:
-    """The names of the attributes directly inside a block (a `locals` block's locals), from the text.
+def top_level_items(text: str, start: int, end: int) -> list[tuple[str, str, int]]:
+    """(kind "attr" | "block", name, offset) of each item directly inside a block, from the text.
 
     Knowing which locals a block defines without parsing it lets the block be parsed only when one of
-    them is read.
+    them is read; knowing where a variable's `validation` block is lets it be left out of the parse.
     """
     body = text.index("{", start) + 1
-    names: list[str] = []
+    items: list[tuple[str, str, int]] = []
     i, depth = body, 0
     at_line_start = True
     while i < end - 1:
         if at_line_start and depth == 0:
+            at_line_start = False
             m = _ATTR_START.match(text, i)
             if m:
-                names.append(m.group(1))
+                items.append(("attr", m.group(1), i))
                 i = m.end()
-            at_line_start = False
-            continue
+                continue
+            m = _NESTED_START.match(text, i)
+            if m:
+                items.append(("block", m.group(1), i))
+                depth += 1
+                i = m.end()
+                continue
         m = _BODY_SPECIAL.search(text, i, end - 1)
         if m is None:
             break
@@ -310,7 +315,31 @@ def attribute_names(text: str, start: int, end: int) -> list[str]:
             i = _skip_heredoc(text, heredoc) if heredoc else j + 1
         else:
             i = j + 1
-    return names
+    return items
+
+
+def attribute_names(text: str, start: int, end: int) -> list[str]:
+    """The names of the attributes directly inside a block (a `locals` block's locals)."""
+    return [name for kind, name, _ in top_level_items(text, start, end) if kind == "attr"]
+
+
+def only_attributes(text: str, start: int, end: int, wanted: frozenset[str]) -> str | None:
+    """The block's text with only the wanted top-level attributes (None: nothing to leave out).
+
+    A variable's description and validation cost parse time and never change a price.
+    """
+    items = top_level_items(text, start, end)
+    if all(kind == "attr" and name in wanted for kind, name, _ in items):
+        return None
+    body = text.index("{", start) + 1
+    close = text.rindex("}", start, end)
+    bounds = [offset for _, _, offset in items] + [close]
+    kept = [
+        text[bounds[n] : bounds[n + 1]].rstrip() + "\n"
+        for n, (kind, name, _) in enumerate(items)
+        if kind == "attr" and name in wanted
+    ]
+    return text[start:body] + "\n" + "".join(kept) + "}"
 
 
 def keeps(block: TopBlock) -> bool:

@@ -34,7 +34,7 @@ Node = list[Any]
 Body = dict[str, Any]
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-_UNICODE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+_UNICODE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
 
 
 def _parser() -> Any:
@@ -45,7 +45,12 @@ def _parser() -> Any:
 
 def parse_text(text: str, path: str) -> Any:
     """The Lark tree of a file; a syntax error is a UserError naming file, line and the parser's words."""
-    from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+    from lark.exceptions import (
+        LarkError,
+        UnexpectedCharacters,
+        UnexpectedEOF,
+        UnexpectedToken,
+    )
 
     parse = _parser()
     try:
@@ -362,7 +367,7 @@ class Converter:
             elif inner.data == "template_endfor":
                 flat.append(("endfor", None, strip_before, strip_after))
         _apply_strip(flat)
-        parts, rest = _assemble(flat, 0, (), self.path)
+        parts, _ = _assemble(flat, 0, (), self.path)
         return parts
 
     def heredoc(self, raw: str, trim: bool) -> Node:

@@ -1,0 +1,61 @@
+"""What every module instance of one root shares, kept apart from evaluation so the text-only path
+(a run over files with no KMS) can resolve module directories without importing the evaluator."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from kms_infracost.sources.hcl.config import Loader, is_local_source, read_modules_json
+
+
+class RawString:
+    """A root variable value given as text (--var, TF_VAR_): parsed once its type is known."""
+
+    __slots__ = ("text", "origin")
+
+    def __init__(self, text: str, origin: str) -> None:
+        self.text, self.origin = text, origin
+
+
+class RootValue:
+    """A root variable value from a .tfvars file, with where it came from."""
+
+    __slots__ = ("value", "origin", "file", "line")
+
+    def __init__(self, value: Any, origin: str, file: str | None = None, line: int | None = None) -> None:
+        self.value, self.origin, self.file, self.line = value, origin, file, line
+
+
+class Run:
+    """What every module instance of one root shares."""
+
+    def __init__(
+        self, loader: Loader, root_dir: str, inputs: dict[str, RootValue | RawString], env: Mapping[str, str]
+    ) -> None:
+        self.loader, self.root_dir, self.inputs, self.env = loader, root_dir, inputs, env
+        self.warnings: list[str] = []
+        self.workspace = "default"
+        self.modules_json: dict[str, str] | None = None
+
+    def warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    def installed(self) -> dict[str, str]:
+        if self.modules_json is None:
+            self.modules_json = read_modules_json(self.root_dir)
+        return self.modules_json
+
+    def module_dir(self, parent_dir: str, key_path: tuple[str, ...], source: str | None) -> str | None:
+        """Where a called module's files are; None when they are not there (run terraform init)."""
+        if source and is_local_source(source):
+            target = os.path.normpath(os.path.join(parent_dir or ".", source))
+            return target if os.path.isdir(target) else None
+        found = self.installed().get(".".join(key_path))
+        if found and os.path.isdir(found):
+            return found
+        return None
+
+
