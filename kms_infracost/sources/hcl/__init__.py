@@ -35,9 +35,6 @@ def load_hcl(
     environ = os.environ if env is None else env
     if not paths:
         raise UserError("no paths given; name a directory or .tf files")
-    for path in paths:
-        if not os.path.lexists(path):
-            raise UserError("no such file or directory", path)
     loader = Loader(ParseCache((lambda: cache_dir(environ)) if use_cache else None))
     roots = group_roots(list(paths))
     warnings: list[str] = []

@@ -323,9 +323,15 @@ class Loader:
         self.cache.flush()
 
 
+_DIR_KEYS: dict[str, str] = {}
+
+
 def dir_key(directory: str) -> str:
     """One key per directory however it was named (symbolic links are rare enough to be named twice)."""
-    return os.path.normcase(os.path.abspath(directory or "."))
+    key = _DIR_KEYS.get(directory)
+    if key is None:
+        key = _DIR_KEYS[directory] = os.path.normcase(os.path.abspath(directory or "."))
+    return key
 
 
 _NEEDED = re.compile(r"(?m)^[ \t]*(?:variable|locals|provider|output)\b")

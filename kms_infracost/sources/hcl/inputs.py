@@ -15,6 +15,7 @@ from typing import Any
 from kms_infracost.errors import UserError
 from kms_infracost.sources.hcl import scan
 from kms_infracost.sources.hcl.cache import ParseCache
+from kms_infracost.sources.hcl.config import dir_key
 from kms_infracost.sources.hcl.context import RawString, RootValue
 
 TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
@@ -44,15 +45,23 @@ def group_roots(paths: list[str]) -> list[Root]:
     a .tfvars file that Terraform does not load by itself is applied to its root like --var-file.
     Files inside `.terraform/` (installed modules) are never roots.
     """
+    import stat
+
     roots: dict[str, Root] = {}
     for path in paths:
         if ".terraform" in path.replace("\\", "/").split("/"):
             continue
-        if os.path.isdir(path):
+        try:
+            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+        except FileNotFoundError:
+            raise UserError("no such file or directory", path) from None
+        except OSError as exc:
+            raise UserError(f"cannot read: {exc.strerror}", path) from None
+        if is_dir:
             directory, name = os.path.normpath(path), None
         else:
             directory, name = os.path.normpath(os.path.dirname(path) or "."), os.path.basename(path)
-        key = os.path.normcase(os.path.abspath(directory))
+        key = dir_key(directory)
         root = roots.setdefault(key, Root(directory))
         if name is None:
             root.explicit = True

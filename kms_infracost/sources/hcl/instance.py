@@ -180,6 +180,7 @@ class ModuleInstance:
         self._call_notes: dict[str, str | None] = {}
         self._unknown_counts: set[str] = set()
         self._shapes: dict[str, Any] = {}
+        self._sensitive: dict[int, bool] = {}
         self.providers = self._providers(providers or {})
 
     # -- providers -------------------------------------------------------------------------------------
@@ -289,6 +290,14 @@ class ModuleInstance:
 
     # -- sensitivity ---------------------------------------------------------------------------------
     def sensitive(self, node: Any, depth: int = 0) -> bool:
+        if depth == 0:
+            known = self._sensitive.get(id(node))
+            if known is None:
+                known = self._sensitive[id(node)] = self._marked(node, 0)
+            return known
+        return self._marked(node, depth)
+
+    def _marked(self, node: Any, depth: int) -> bool:
         """Whether an expression's value derives from something Terraform marks sensitive.
 
         Terraform carries the mark through every operation; following references (variables declared
