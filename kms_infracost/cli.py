@@ -209,5 +209,17 @@ def usage_init(**kwargs: Any) -> None:
     run_usage_init(RunOptions(**kwargs))
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
-    cli(prog_name="kms-infracost")
+    """Console entry point: Ctrl-C or SIGTERM end the run with 130 and one line, never a traceback."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        cli(prog_name="kms-infracost")
+    except KeyboardInterrupt:
+        sys.stderr.write("kms-infracost: interrupted\n")
+        sys.exit(130)

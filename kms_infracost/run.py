@@ -126,6 +126,9 @@ def run(options: RunOptions, *, mode: str) -> int:
     if len(options.out_files) > max(len(options.formats), 1):
         raise UserError("more --out-file than --format options; give one --format per --out-file")
 
+    for target in options.out_files:  # fail before any work when a report could not be written
+        if target != "-" and not Path(target).resolve().parent.is_dir():
+            raise UserError("cannot write: its folder does not exist", target)
     books = select_books(config.price_book)
     inventory = load_inventory(options, config)
     base = _base_inventory(options, config)
@@ -251,16 +254,23 @@ def write_atomically(path: Path, text: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError("cannot write: its folder does not exist", str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UserError(f"cannot write: {exc.strerror}", str(path)) from None
+    done = False
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        done = True
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise UserError(f"cannot write: {exc.strerror}", str(path)) from None
+    finally:  # interrupted or failed: the old file stays whole and no temporary file is left behind
+        if not done:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -49,8 +49,28 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
     return Result(result.exit_code, result.stdout, result.stderr)
 
 
+NO_NETWORK = str(REPO / "tests" / "support")
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """The tool's code runs with internet sockets disabled, in this process and in the ones tests start."""
+    if request.node.get_closest_marker("network"):
+        return
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("network access is disabled in kms-infracost's tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
 def run_subprocess(*args: str, env: dict[str, str] | None = None, cwd: str | None = None, stdin: bytes | None = None) -> Result:
+    """The CLI as its own process, with a sitecustomize that disables internet sockets."""
     full_env = {**os.environ, **(env or {})}
+    full_env["PYTHONPATH"] = os.pathsep.join(x for x in (NO_NETWORK, full_env.get("PYTHONPATH", "")) if x)
     proc = subprocess.run(
         [sys.executable, "-m", "kms_infracost", *args],
         capture_output=True,

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import REPO, plan
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+pytestmark = [pytest.mark.skipif(shutil.which("git") is None, reason="needs git"), pytest.mark.network]
 
 CHEAP = """\
 provider "alicloud" {
