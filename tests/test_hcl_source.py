@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import REPO, run_cli
+
 from kms_infracost import model
 from kms_infracost.errors import UserError
 from kms_infracost.sources.hcl import load_hcl
@@ -321,3 +321,28 @@ def test_files_are_reported_as_given_relative_to_the_working_directory(monkeypat
     monkeypatch.chdir(HCL / "locals_order")
     inventory = load_hcl(["main.tf"], env={})
     assert [(r.file, r.line) for r in inventory.resources] == [("main.tf", 20)]
+
+
+# -- found in real repositories (scripts/corpus_report.py) -------------------------------------------
+
+
+def test_a_resource_declared_twice_is_priced_twice_with_a_warning() -> None:
+    folder = HCL / "duplicate_resource"
+    inventory = load_hcl([str(folder)], env={})
+    assert [(r.address, r.file, r.protection_level) for r in inventory.resources] == [  # type: ignore[attr-defined]
+        ("alicloud_kms_key.key", str(folder / "negative.tf"), "SOFTWARE"),
+        ("alicloud_kms_key.key", str(folder / "positive.tf"), "HSM"),
+    ]
+    assert (
+        f"alicloud_kms_key.key: declared twice ({folder / 'negative.tf'}:2 and {folder / 'positive.tf'}:1); "
+        "Terraform rejects duplicate resources, each declaration is priced as written"
+    ) in inventory.warnings
+
+
+def test_tfvars_in_a_folder_without_terraform_files_is_not_a_root_and_not_applied() -> None:
+    folder = HCL / "tfvars_subdir"
+    inventory = load_hcl([str(folder / "main.tf"), str(folder / "tfvars" / "01-update.tfvars")], env={})
+    assert [(r.address, r.protection_level) for r in inventory.resources] == [  # type: ignore[attr-defined]
+        ("alicloud_kms_key.kms", "SOFTWARE")
+    ]
+    assert inventory.warnings == []

@@ -26,7 +26,13 @@ def load_hcl(
     var_files: list[str] | None = None,
     use_cache: bool = True,
     env: Mapping[str, str] | None = None,
+    blocks_seen: list[tuple[str, int | None, str, int]] | None = None,
 ) -> model.Inventory:
+    """The KMS resources of the root modules the paths name, as Terraform would plan them.
+
+    blocks_seen, when given, receives (file, line, address, instances) for every KMS resource block the
+    evaluation read, so a survey can tell "found, with no instances" from "not found".
+    """
     from kms_infracost.sources.hcl.cache import ParseCache, cache_dir
     from kms_infracost.sources.hcl.config import Loader
     from kms_infracost.sources.hcl.context import Run
@@ -44,7 +50,8 @@ def load_hcl(
     try:
         for root in roots:
             if not loader.sources(root.dir):
-                warnings.append(f"{root.dir}: no Terraform files (.tf, .tf.json) here; nothing to price")
+                if root.explicit:  # a .tfvars file in a folder of its own names no root: nothing to say
+                    warnings.append(f"{root.dir}: no Terraform files (.tf, .tf.json) here; nothing to price")
                 continue
             run = Run(loader, root.dir, {}, environ)
             if not loader.relevant(root.dir, run.module_dir):
@@ -56,7 +63,7 @@ def load_hcl(
 
             run.inputs = root_inputs(root, list(var_files or ()), list(variables or ()), environ, loader.cache)
             instance = ModuleInstance(run, loader.load(root.dir), "", ())
-            collector = Collector()
+            collector = Collector(blocks_seen)
             try:
                 collector.walk(instance)
             except RecursionError:

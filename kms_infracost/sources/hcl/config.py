@@ -139,6 +139,8 @@ class ModuleConfig:
         self.providers: list[Block] = []
         self.resources: list[Block] = []
         self.data: list[Block] = []
+        #: (first, again) for a KMS resource declared twice: Terraform rejects it; both are priced
+        self.duplicates: list[tuple[Block, Block]] = []
         #: module call name -> source as the text shows it (to decide whether to read the call at all)
         self.module_sources: dict[str, str | None] = {}
         self.files: list[str] = []
@@ -148,6 +150,10 @@ class ModuleConfig:
         if kind == "provider" and labels[:1] == ["alicloud"]:
             self.providers.append(block)
         elif kind == "resource" and len(labels) >= 2 and labels[0].startswith(scan.KMS_MARK):
+            for other in self.resources:
+                if other.labels[:2] == labels[:2]:
+                    self.duplicates.append((other, block))
+                    break
             self.resources.append(block)
         elif kind == "data" and len(labels) >= 2 and labels[0].startswith(scan.KMS_MARK):
             self.data.append(block)

@@ -21,12 +21,21 @@ CALLING_DATA_SOURCES = ("alicloud_kms_ciphertext", "alicloud_kms_plaintext")
 
 
 class Collector:
-    def __init__(self) -> None:
+    def __init__(self, blocks_seen: list[tuple[str, int | None, str, int]] | None = None) -> None:
         self.records: list[ResourceRecord] = []
         #: address -> assumptions the normaliser does not make itself (unknown count, for_each)
         self.assumptions: dict[str, list[str]] = {}
+        #: (file, line, address without instance keys, instances) of every KMS resource block read,
+        #: including those a count of 0 (of the block or of its module) leaves without instances
+        self.blocks_seen = blocks_seen
 
     def walk(self, instance: ModuleInstance) -> None:
+        for first, again in instance.config.duplicates:
+            address = f"{instance.address_prefix}{first.labels[0]}.{first.labels[1]}"
+            instance.run.warn(
+                f"{address}: declared twice ({first.file}:{first.line} and {again.file}:{again.line}); "
+                "Terraform rejects duplicate resources, each declaration is priced as written"
+            )
         for block in instance.config.resources:
             self.resource(instance, block)
         for block in instance.config.data:
@@ -38,9 +47,23 @@ class Collector:
         for name in instance.config.modules:
             if not instance.call_may_matter(name):
                 continue
-            for _, child in instance.call_instances(name, load_always=False):
+            children = instance.call_instances(name, load_always=False)
+            for _, child in children:
                 if child is not None:
                     self.walk(child)
+            if not children and self.blocks_seen is not None:
+                self._unexpanded(instance, name)
+
+    def _unexpanded(self, instance: ModuleInstance, name: str) -> None:
+        """A module called zero times: its blocks are still seen (the survey counts them)."""
+        source = instance.config.module_sources.get(name)
+        directory = instance.run.module_dir(instance.config.dir, (*instance.key_path, name), source)
+        if directory is None or self.blocks_seen is None:
+            return
+        config = instance.run.loader.load(directory)
+        static = f"{instance.address_prefix}module.{name}"
+        for block in config.resources:
+            self.blocks_seen.append((block.file, block.line, f"{static}.{block.labels[0]}.{block.labels[1]}", 0))
 
     def resource(self, instance: ModuleInstance, block: Block) -> None:
         rtype, rname = block.labels[0], block.labels[1]
@@ -49,6 +72,8 @@ class Collector:
         expansions, assumption, error = expand(ev, block, static)
         for note in ev.notes:
             instance.run.warn(note)
+        if self.blocks_seen is not None:
+            self.blocks_seen.append((block.file, block.line, static, 0 if error else len(expansions)))
         if error:
             instance.run.warn(f"{static}: {error}; not priced")
             return
