@@ -151,9 +151,9 @@ def survey(repo_dir: Path, cache_dir: str | None = None) -> RepoResult:
 
 
 def table(results: list[RepoResult]) -> str:
-    head = ("repository", "roots", "key blocks", "found", "resources", "keys", "assumptions", "warnings",
-            "errors", "crashes")
-    rows = [head] + [
+    head: tuple[str, ...] = ("repository", "roots", "key blocks", "found", "resources", "keys", "assumptions",
+                             "warnings", "errors", "crashes")
+    rows: list[tuple[str, ...]] = [head] + [
         (r.repo, str(r.roots), str(r.key_blocks), str(r.key_blocks_found), str(r.resources), str(r.keys),
          str(r.assumptions), str(r.warnings), str(len(r.errors)), str(len(r.crashes)))
         for r in results

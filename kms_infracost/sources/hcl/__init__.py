@@ -12,10 +12,18 @@ not in the parse cache (cache.py).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from kms_infracost import model
 from kms_infracost.errors import UserError
+
+if TYPE_CHECKING:
+    from kms_infracost.sources.hcl.config import Loader
+    from kms_infracost.sources.hcl.context import Run
+    from kms_infracost.sources.hcl.inputs import Root
+    from kms_infracost.sources.hcl.instance import ModuleInstance
+    from kms_infracost.sources.interface import ResourceRecord
 
 
 def load_hcl(
@@ -45,7 +53,7 @@ def load_hcl(
     roots = group_roots(list(paths))
     warnings: list[str] = []
     roots = _drop_called_modules(roots, loader)
-    records = []
+    records: list[ResourceRecord] = []
     assumptions: dict[str, list[str]] = {}
     try:
         for root in roots:
@@ -71,7 +79,7 @@ def load_hcl(
             records.extend(collector.records)
             assumptions.update(collector.assumptions)
             warnings.extend(run.warnings)
-            _check_undeclared(run, instance, variables or (), warnings)
+            _check_undeclared(instance, variables or (), warnings)
     finally:
         loader.flush()
     if not records:  # nothing to normalise: skip importing the normaliser
@@ -87,13 +95,11 @@ def load_hcl(
     return inventory
 
 
-def _drop_called_modules(roots: list[object], loader: object) -> list:  # type: ignore[type-arg]
+def _drop_called_modules(roots: list[Root], loader: Loader) -> list[Root]:
     """Roots that another named root calls as a local module are priced through their caller."""
-    from kms_infracost.sources.hcl.config import Loader, is_local_source
-    from kms_infracost.sources.hcl.inputs import Root
+    from kms_infracost.sources.hcl.config import is_local_source
 
-    assert isinstance(loader, Loader)
-    typed = [r for r in roots if isinstance(r, Root)]
+    typed = roots
     if len(typed) < 2:
         return typed
     from kms_infracost.sources.hcl.config import dir_key
@@ -117,12 +123,10 @@ def _drop_called_modules(roots: list[object], loader: object) -> list:  # type: 
     return kept or typed
 
 
-def _uninstalled(run: object, directory: str, key_path: tuple[str, ...]) -> list[str]:
+def _uninstalled(run: Run, directory: str, key_path: tuple[str, ...]) -> list[str]:
     """Module calls that cannot be read because `terraform init` has not installed them (text only)."""
     from kms_infracost.sources.hcl.config import is_local_source
-    from kms_infracost.sources.hcl.context import Run
 
-    assert isinstance(run, Run)
     out: list[str] = []
     if len(key_path) > 16:
         return out
@@ -141,11 +145,8 @@ def _uninstalled(run: object, directory: str, key_path: tuple[str, ...]) -> list
     return out
 
 
-def _check_undeclared(run: object, instance: object, variables: object, warnings: list[str]) -> None:
-    from kms_infracost.sources.hcl.instance import ModuleInstance
-
-    assert isinstance(instance, ModuleInstance)
-    for item in variables:  # type: ignore[attr-defined]
+def _check_undeclared(instance: ModuleInstance, variables: Iterable[str], warnings: list[str]) -> None:
+    for item in variables:
         name = str(item).partition("=")[0].strip()
         if name and name not in instance.config.variables:
             warnings.append(f"{instance.config.dir}: --var {name} is not declared by this root module; ignored")

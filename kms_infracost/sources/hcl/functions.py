@@ -132,7 +132,10 @@ def f_values(value: Any) -> list[Any]:
 
 
 def f_range(*args: Any) -> list[Any]:
-    nums = [number(a) for a in args]
+    nums: list[Any] = [number(a) for a in args]
+    start: Any
+    stop: Any
+    step: Any
     if len(nums) == 1:
         start, stop, step = 0, nums[0], 1
     elif len(nums) == 2:

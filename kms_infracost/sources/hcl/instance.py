@@ -228,7 +228,7 @@ class ModuleInstance:
                 given, origin = entry.value, entry.origin
         elif self.call is not None and name in self.call.body["a"]:
             ev = Evaluator(self.parent, dict(self.call_names))
-            given = ev.safe(self.call.attr(name))
+            given = ev.safe(self.call.body["a"][name][0])
             origin = f"module call {self.address}"
         if given is None and not nullable:
             given = _MISSING
@@ -272,7 +272,8 @@ class ModuleInstance:
         """How a KMS resource of this module expands: [0, 1] (count), {key: None} (for_each), "one"
         (neither), or None when that is not known (an unknown count, a resource this tool did not read)."""
         if address in self._shapes:
-            return self._shapes[address]
+            known: list[int] | dict[str, None] | str | None = self._shapes[address]
+            return known
         self._shapes[address] = None  # a count that refers to its own resource stays unknown
         block = next((b for b in self.config.resources if f"{b.labels[0]}.{b.labels[1]}" == address), None)
         shape: list[int] | dict[str, None] | str | None = None
@@ -316,7 +317,7 @@ class ModuleInstance:
                 return self._var_sensitive(name, depth)
             if root == "local":
                 entry = self.config.locals.get(name)
-                return bool(entry) and self.sensitive(entry[0], depth + 1)
+                return entry is not None and self.sensitive(entry[0], depth + 1)
         if (
             node[:1] == ["GA"] and isinstance(node[1], list) and node[1][:1] == ["GA"]
             and node[1][1] == ["V", "module"]

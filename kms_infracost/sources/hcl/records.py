@@ -70,8 +70,8 @@ class Collector:
         static = f"{instance.address_prefix}{rtype}.{rname}"
         ev = Evaluator(instance)
         expansions, assumption, error = expand(ev, block, static)
-        for note in ev.notes:
-            instance.run.warn(note)
+        for text in ev.notes:
+            instance.run.warn(text)
         if self.blocks_seen is not None:
             self.blocks_seen.append((block.file, block.line, static, 0 if error else len(expansions)))
         if error:
@@ -80,7 +80,7 @@ class Collector:
         provider = instance.provider(provider_name(block.attr("provider")))
         region, note = provider.region()
         for exp in expansions:
-            address = static + exp.suffix
+            address: str = static + exp.suffix
             after: dict[str, object] = {}
             unknown: dict[str, str] = {}
             references: dict[str, list[str]] = {}
