@@ -12,13 +12,14 @@ Documented differences, each asserted below:
 from __future__ import annotations
 
 import dataclasses
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import PLANS, run_cli, run_subprocess
+
 from kms_infracost.sources.hcl import load_hcl
 from kms_infracost.sources.plan import load_plan
 
@@ -35,8 +36,9 @@ def _fields(resource: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("case", CASES)
 def test_hcl_matches_the_plan_terraform_made(case: str) -> None:
     case_dir = PLANS / case
-    from_hcl = {r.address: r for r in load_hcl([str(case_dir)], env={}).resources}
-    plan = load_plan(str(case_dir / "plan.json"), env={})
+    env = _case_env(case_dir)
+    from_hcl = {r.address: r for r in load_hcl([str(case_dir)], env=env).resources}
+    plan = load_plan(str(case_dir / "plan.json"), env=env)
     diff_plan = (case_dir / "base").is_dir()
     expected = {r.address: r for r in plan.resources if not (diff_plan and r.action == "delete")}
 
@@ -49,6 +51,23 @@ def test_hcl_matches_the_plan_terraform_made(case: str) -> None:
             assert expected[address].action == "create"
         else:
             assert expected[address].action in ("create", "update", "no-op", "replace")
+
+
+def _case_env(case_dir: Path) -> dict[str, str]:
+    """The environment the case's plan was made in (env.json, see tests/tfstub/regenerate.py)."""
+    env_file = case_dir / "env.json"
+    return dict(json.loads(env_file.read_text(encoding="utf-8"))) if env_file.exists() else {}
+
+
+def test_region_from_the_environment_is_the_same_in_both_sources() -> None:
+    case_dir = PLANS / "region_from_env"
+    if not (case_dir / "plan.json").exists():
+        pytest.skip("fixture region_from_env not generated yet")
+    env = {"ALIBABA_CLOUD_REGION": "cn-shenzhen"}
+    (from_hcl,) = load_hcl([str(case_dir)], env=env).resources
+    (from_plan,) = load_plan(str(case_dir / "plan.json"), env=env).resources
+    assert (from_hcl.region, from_hcl.region_source) == ("cn-shenzhen", "environment ALIBABA_CLOUD_REGION")
+    assert _fields(from_hcl) == _fields(from_plan)
 
 
 def test_a_diff_plan_case_differs_only_in_actions() -> None:

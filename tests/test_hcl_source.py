@@ -346,3 +346,19 @@ def test_tfvars_in_a_folder_without_terraform_files_is_not_a_root_and_not_applie
         ("alicloud_kms_key.kms", "SOFTWARE")
     ]
     assert inventory.warnings == []
+
+
+def test_override_files_are_merged_into_the_blocks_they_name() -> None:
+    k = key(HCL / "override_files", "alicloud_kms_key.app")
+    assert (k.region, k.key_spec, k.protection_level, k.status) == ("ap-southeast-1", "RSA_2048", "HSM", "Disabled")
+    assert (k.file, k.line) == (str(HCL / "override_files" / "main.tf"), 14)
+
+
+def test_terraform_workspace_comes_from_tf_workspace(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'locals {\n  hsm = { default = "SOFTWARE", prod = "HSM" }\n}\n'
+        'resource "alicloud_kms_key" "k" {\n  protection_level = local.hsm[terraform.workspace]\n}\n',
+        encoding="utf-8",
+    )
+    assert key(tmp_path, "alicloud_kms_key.k").protection_level == "SOFTWARE"
+    assert key(tmp_path, "alicloud_kms_key.k", env={"TF_WORKSPACE": "prod"}).protection_level == "HSM"

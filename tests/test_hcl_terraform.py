@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import REPO
+
 from kms_infracost.sources.hcl import load_hcl
 from kms_infracost.sources.plan import load_plan
 
 HCL = REPO / "fixtures" / "hcl"
-CASES = ["module_for_each", "locals_order", "tfvars_precedence", "json_config"]
+CASES = ["module_for_each", "locals_order", "tfvars_precedence", "json_config", "override_files"]
 #: case -> (region the configuration gives, fields the plan source cannot know)
 PLAN_SOURCE_LIMITS = {
     "locals_order": ("cn-hangzhou", {"region", "region_source", "assumptions"}),

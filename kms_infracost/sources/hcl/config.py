@@ -45,15 +45,22 @@ class LazyBlocks(Mapping[str, Block]):
     def __init__(self, loader: Loader) -> None:
         self.loader = loader
         self._found: dict[str, tuple[FileEntry, int]] = {}
+        self._overrides: dict[str, list[tuple[FileEntry, int]]] = {}
         self._parsed: dict[str, Block] = {}
 
-    def declare(self, name: str, entry: FileEntry, index: int) -> None:
-        self._found.setdefault(name, (entry, index))
+    def declare(self, name: str, entry: FileEntry, index: int, override: bool = False) -> None:
+        if override and name in self._found:
+            self._overrides.setdefault(name, []).append((entry, index))
+        else:
+            self._found.setdefault(name, (entry, index))
 
     def __getitem__(self, name: str) -> Block:
         if name not in self._parsed:
             entry, index = self._found[name]
-            self._parsed[name] = self.loader.block(entry, index)
+            block = self.loader.block(entry, index)
+            for over_entry, over_index in self._overrides.get(name, ()):
+                block = merged(block, self.loader.block(over_entry, over_index))
+            self._parsed[name] = block
         return self._parsed[name]
 
     def __contains__(self, name: object) -> bool:
@@ -80,6 +87,12 @@ class LazyLocals(Mapping[str, "tuple[list[Any], int | None, str]"]):
         self._parsed: set[int] = set()
         self._values: dict[str, tuple[list[Any], int | None, str]] = {}
 
+    def override(self, block: Block) -> None:
+        """An override file's locals replace those of the same name (parsed at once: they are rare)."""
+        for name, (node, line) in block.body["a"].items():
+            self._values[name] = (node, line or block.line, block.file)
+            self._where.setdefault(name, -1)
+
     def declare(self, entry: FileEntry, index: int, names: list[str] | None) -> None:
         position = len(self._blocks)
         self._blocks.append((entry, index))
@@ -101,7 +114,7 @@ class LazyLocals(Mapping[str, "tuple[list[Any], int | None, str]"]):
 
     def __getitem__(self, name: str) -> tuple[list[Any], int | None, str]:
         if name not in self._values:
-            if name in self._where:
+            if self._where.get(name, -1) >= 0:
                 self._parse(self._where[name])
             if name not in self._values:
                 for position in range(len(self._blocks)):
@@ -144,6 +157,22 @@ class ModuleConfig:
         #: module call name -> source as the text shows it (to decide whether to read the call at all)
         self.module_sources: dict[str, str | None] = {}
         self.files: list[str] = []
+
+    def override(self, block: Block) -> None:
+        """Merge a block of an override file into the block it names (or add it when none matches)."""
+        kind, labels = block.type, block.labels
+        groups = {"provider": self.providers, "resource": self.resources, "data": self.data}
+        group = groups.get(kind)
+        if group is None:
+            return
+        for i, original in enumerate(group):
+            same = original.labels[:2] == labels[:2]
+            if kind == "provider":
+                same = same and original.attr("alias") == block.attr("alias")
+            if same:
+                group[i] = merged(original, block)
+                return
+        self.add(block)
 
     def add(self, block: Block) -> None:
         kind, labels = block.type, block.labels
@@ -230,7 +259,11 @@ class Loader:
         config = ModuleConfig(
             dir=directory, variables=variables, outputs=outputs, modules=modules, locals=local_values
         )
-        for source in self.sources(directory):
+        sources = self.sources(directory)
+        # Terraform reads override files last and merges their blocks into the ones they name.
+        ordered = [s for s in sources if not is_override(s.path)] + [s for s in sources if is_override(s.path)]
+        for source in ordered:
+            override = is_override(source.path)
             config.files.append(source.path)
             for name, src in source.module_calls:
                 config.module_sources.setdefault(name, src)
@@ -240,9 +273,14 @@ class Loader:
             for index, item in enumerate(entry.blocks):
                 kind, labels = item[0], item[1]
                 if kind in LAZY and labels:
-                    {"variable": variables, "output": outputs, "module": modules}[kind].declare(labels[0], entry, index)
+                    lazy = {"variable": variables, "output": outputs, "module": modules}[kind]
+                    lazy.declare(labels[0], entry, index, override)
+                elif kind == "locals" and override:
+                    local_values.override(self.block(entry, index))
                 elif kind == "locals":
                     local_values.declare(entry, index, self._local_names(entry, index))
+                elif override:
+                    config.override(self.block(entry, index))
                 else:
                     config.add(self.block(entry, index))
         self._configs[key] = config
@@ -327,6 +365,22 @@ class Loader:
                 self.cache.put(source.path, source.size, source.mtime_ns, entry.blocks)
                 entry.dirty = False
         self.cache.flush()
+
+
+def is_override(path: str) -> bool:
+    """override.tf, override.tf.json, *_override.tf, *_override.tf.json."""
+    name = os.path.basename(path)
+    stem = name[: -len(".tf.json")] if name.endswith(".tf.json") else name[: -len(".tf")]
+    return stem == "override" or stem.endswith("_override")
+
+
+def merged(original: Block, override: Block) -> Block:
+    """Terraform's override merge: the override's arguments replace the original's one by one, its
+    nested blocks replace all nested blocks of that type. The original keeps its file and line."""
+    attrs = {**original.body["a"], **override.body["a"]}
+    replaced = {b[0] for b in override.body["b"]}
+    nested = [b for b in original.body["b"] if b[0] not in replaced] + list(override.body["b"])
+    return Block(original.type, original.labels, original.line, {"a": attrs, "b": nested}, original.file)
 
 
 _DIR_KEYS: dict[str, str] = {}

@@ -36,7 +36,8 @@ class Run:
     ) -> None:
         self.loader, self.root_dir, self.inputs, self.env = loader, root_dir, inputs, env
         self.warnings: list[str] = []
-        self.workspace = "default"
+        #: terraform.workspace: Terraform takes it from TF_WORKSPACE when set
+        self.workspace = env.get("TF_WORKSPACE") or "default"
         self.modules_json: dict[str, str] | None = None
 
     def warn(self, text: str) -> None:
