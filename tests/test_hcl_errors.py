@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_cli, run_subprocess
+
 from kms_infracost.errors import UserError
 from kms_infracost.sources.hcl import load_hcl
 
@@ -118,4 +118,23 @@ def test_expression_errors_become_explicit_unknowns(tmp_path: Path) -> None:
     (key,) = inventory.resources
     assert key.assumptions == [
         "key_spec unknown until apply (cannot be evaluated: the map has no key 'missing'); assumed Aliyun_AES_256"
+    ]
+
+
+def test_a_module_calling_its_own_directory_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "alicloud_kms_key" "k" {}\n\nmodule "again" {\n  source = "./"\n}\n', encoding="utf-8"
+    )
+    with pytest.raises(UserError) as err:
+        load_hcl([str(tmp_path)], env={})
+    assert (err.value.file, err.value.line) == (str(tmp_path / "main.tf"), 3)
+    assert "module cycle" in err.value.message
+
+
+def test_a_function_called_with_wrong_arguments_is_an_unknown_that_says_so(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "alicloud_kms_key" "k" {\n  key_spec = upper()\n}\n', encoding="utf-8")
+    (key,) = load_hcl([str(tmp_path)], env={"ALIBABA_CLOUD_REGION": "cn-hangzhou"}).resources
+    assert key.assumptions == [
+        "key_spec unknown until apply (cannot be evaluated: upper() was given 0 argument(s), which it does not "
+        "take); assumed Aliyun_AES_256"
     ]

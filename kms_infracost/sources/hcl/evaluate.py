@@ -433,8 +433,8 @@ class Evaluator:
             return func(*args)
         except EvalError:
             raise
-        except TypeError as exc:
-            raise EvalError(f"{name}: wrong arguments ({exc})") from None
+        except TypeError:
+            raise EvalError(f"{name}() was given {len(args)} argument(s), which it does not take") from None
         except (ValueError, ArithmeticError, KeyError, IndexError) as exc:
             raise EvalError(f"{name}: {exc}") from None
 

@@ -463,6 +463,13 @@ class ModuleInstance:
             if assumption:
                 self._unknown_counts.add(name)
                 self._assumptions[name] = assumption
+        if directory is not None and self._calls_ancestor(directory):
+            raise UserError(
+                f"{static} calls {source!r}, a module that is already calling it (a module cycle); "
+                "Terraform cannot load this configuration",
+                block.file,
+                block.line,
+            )
         config = self.run.loader.load(directory) if load and directory is not None else None
         out: list[tuple[Expansion, ModuleInstance | None]] = []
         for exp in expansions:
@@ -480,6 +487,17 @@ class ModuleInstance:
             out.append((exp, child))
         self._calls[name] = (out, config is not None)
         return out
+
+    def _calls_ancestor(self, directory: str) -> bool:
+        from kms_infracost.sources.hcl.config import dir_key
+
+        target = dir_key(directory)
+        node: ModuleInstance | None = self
+        while node is not None:
+            if dir_key(node.config.dir) == target:
+                return True
+            node = node.parent
+        return False
 
     def _child_providers(self, block: Block) -> dict[str, ProviderConfig]:
         node = block.attr("providers")
