@@ -540,7 +540,6 @@ FUNCTIONS: dict[str, Function] = {
     "abs": f_abs,
     "ceil": f_ceil,
     "floor": f_floor,
-    "tolist_": f_tolist,
 }
 
 #: functions that handle unknowns inside their arguments themselves (the others see no unknown at all)

@@ -129,7 +129,6 @@ def expand(ev: Evaluator, block: Block, what: str) -> tuple[list[Expansion], str
         if tv.is_seq(value):
             assumption = None
             if not isinstance(value, TfSet):
-                assumption = None
                 ev.notes.append(f"{what}: for_each is given a list; Terraform wants a set (toset()) or a map")
             out: list[Expansion] = []
             unknowns = 0
