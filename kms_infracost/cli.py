@@ -15,7 +15,7 @@ import click
 from kms_infracost import __version__
 from kms_infracost.errors import UserError
 
-FORMAT_NAMES = ("table", "json")
+FORMAT_NAMES = ("table", "json", "markdown", "github", "sarif", "junit", "infracost-json")
 
 
 class KmsGroup(click.Group):

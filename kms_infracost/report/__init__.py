@@ -14,9 +14,19 @@ def renderer(name: str) -> Renderer:
         from kms_infracost.report.table import render
     elif name == "json":
         from kms_infracost.report.json_report import render
+    elif name == "markdown":
+        from kms_infracost.report.markdown import render
+    elif name == "github":
+        from kms_infracost.report.github import render
+    elif name == "sarif":
+        from kms_infracost.report.sarif import render
+    elif name == "junit":
+        from kms_infracost.report.junit import render
+    elif name == "infracost-json":
+        from kms_infracost.report.infracost_json import render
     else:  # the CLI only offers the names above
         raise ValueError(name)
     return render
 
 
-FORMATS = ("table", "json")
+FORMATS = ("table", "json", "markdown", "github", "sarif", "junit", "infracost-json")

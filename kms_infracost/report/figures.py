@@ -1,0 +1,91 @@
+"""What the PR- and CI-facing reports say the same way: amounts, changes, and violations by outcome.
+
+Every format that a reviewer compares with another (markdown beside the github annotations, SARIF beside
+JUnit) takes its wording from here, so one run never shows two different figures for the same thing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from kms_infracost.report.table import fmt_money
+
+#: Names of the built-in checks, for formats that describe a check and not only a result of it.
+CHECK_TITLES = {
+    "monthly_total": "Monthly KMS total over its limit",
+    "monthly_per_key": "Monthly cost of one key over its limit",
+    "projected_monthly_total": "Projected monthly KMS total over its limit",
+    "monthly_increase": "Monthly cost increase over its limit",
+    "monthly_increase_percent": "Monthly cost increase (percent) over its limit",
+    "instance_capacity": "KMS instance holds fewer keys or secrets than the configuration puts in it",
+    "strict-assumption": "Estimate rests on an assumption about an unknown value (--strict)",
+}
+
+
+def money(amount: Decimal | None, currency: str) -> str:
+    """2 decimals and the currency; a non-zero amount too small for 2 decimals keeps its digits."""
+    if amount is None:
+        return "-"
+    return f"{fmt_money(amount)} {currency}"
+
+
+def plain_amount(amount: Decimal) -> str:
+    """The exact amount as a string, no exponent and no trailing zeros: `0.06`, `500`, `-1.2`."""
+    if amount == 0:
+        return "0"
+    return f"{amount.normalize():f}"
+
+
+def signed_money(amount: Decimal, currency: str) -> str:
+    return ("+" if amount > 0 else "") + money(amount, currency)
+
+
+def percent(value: Decimal) -> str:
+    return ("+" if value > 0 else "") + f"{value:,.2f}%"
+
+
+def check_title(rule: str) -> str:
+    return CHECK_TITLES.get(rule, f"Rule {rule}")
+
+
+def has_past(document: dict[str, Any]) -> bool:
+    return "past_total_monthly_cost" in document
+
+
+def total_change(document: dict[str, Any]) -> str:
+    """`1.05 USD → 0.06 USD (-0.99 USD, -94.29%)`, or the total alone when nothing is compared."""
+    currency = document["currency"]
+    now = money(document["total_monthly_cost"], currency)
+    if not has_past(document):
+        return now
+    delta = signed_money(document["diff_total_monthly_cost"], currency)
+    pct = document.get("diff_total_percent")
+    change = f"{delta}, {percent(pct)}" if pct is not None else delta
+    return f"{money(document['past_total_monthly_cost'], currency)} → {now} ({change})"
+
+
+def failed(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [v for v in document.get("violations", []) if not v["skipped"] and v.get("severity", "error") == "error"]
+
+
+def warned(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [v for v in document.get("violations", []) if not v["skipped"] and v.get("severity", "error") != "error"]
+
+
+def skipped(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [v for v in document.get("violations", []) if v["skipped"]]
+
+
+def outcome(document: dict[str, Any]) -> str:
+    """`1 check failed, 1 warning, 0 skipped` — counted the way the exit code sees them."""
+    n_failed, n_warned, n_skipped = len(failed(document)), len(warned(document)), len(skipped(document))
+    return (
+        f"{n_failed} check{'' if n_failed == 1 else 's'} failed, "
+        f"{n_warned} warning{'' if n_warned == 1 else 's'}, {n_skipped} skipped"
+    )
+
+
+def posix_path(path: str) -> str:
+    """Annotations and SARIF want forward slashes whatever system wrote the path."""
+    return path.replace("\\", "/")

@@ -1,0 +1,225 @@
+"""`--format markdown`: a pull-request comment, in the spirit of Infracost's.
+
+What a reviewer needs first comes first: the total before → after with the change, then the violations
+(failed, warnings, skipped with their reasons), then a row per resource the change creates, changes or
+deletes, and the full breakdown collapsed in `<details>`. GitHub rejects a comment over 65,536 characters,
+so when the comment would be longer, rows are left out from the end (the breakdown's first, the failures'
+last) and each cut table says how many rows it lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kms_infracost.report import figures
+from kms_infracost.report.table import fmt_number
+
+#: GitHub's limit on a comment body.
+GITHUB_COMMENT_LIMIT = 65_536
+#: Room kept for what a commenting action adds (its hidden marker, a header).
+RESERVED = 1_536
+
+_UNSAFE = re.compile(r"[\\`*\[\]<>|~&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def text(value: str) -> str:
+    """Free text (a message, a reason) shown as written: no markup from it, no broken table."""
+    return _UNSAFE.sub(lambda m: "\\" + m.group(0), " ".join(value.split()))
+
+
+def code(value: str) -> str:
+    """An address or path as inline code; `|` still escaped, since tables split cells before code spans."""
+    flat = " ".join(value.split()).replace("|", "\\|")
+    fence = "``" if "`" in flat else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+def length(value: str) -> int:
+    """Characters as GitHub counts them (UTF-16 code units), so an emoji in a key name cannot tip it over."""
+    return len(value.encode("utf-16-le")) // 2
+
+
+@dataclass
+class Rows:
+    """Rows that may be left out, and what to say when some are."""
+
+    rows: list[str] = field(default_factory=list)
+    what: str = "rows"
+
+
+Part = str | Rows
+
+
+def _location(item: dict[str, Any]) -> str:
+    if not item.get("file"):
+        return ""
+    where = figures.posix_path(item["file"]) + (f":{item['line']}" if item.get("line") else "")
+    return f" ({code(where)})"
+
+
+def _violation_rows(items: list[dict[str, Any]]) -> list[str]:
+    rows = []
+    for v in items:
+        row = f"- {code(v['rule'])}: {text(v['message'])}{_location(v)}"
+        if v["skipped"]:
+            row += f" — skipped: {text(v['skip_reason'] or '')}"
+        rows.append(row)
+    return rows
+
+
+def _spec(res: dict[str, Any]) -> str:
+    if res["type"] == "alicloud_kms_instance":
+        return f"version {res.get('product_version')} {res.get('payment_type')}"
+    status = res.get("status") if res.get("status") not in (None, "Enabled") else None
+    return " ".join(x for x in (res.get("key_spec"), res.get("protection_level"), status) if x)
+
+
+def _changed_rows(document: dict[str, Any]) -> list[str]:
+    currency = document["currency"]
+    rows = []
+    shown: set[str] = set()
+    for res in document["resources"]:
+        if res["action"] == "no-op":
+            continue
+        inside = res.get("instance_address")
+        if inside and inside in shown:
+            name = f"↳ {code(res['address'])}"
+        elif inside:
+            name = f"{code(res['address'])} (in {code(inside)})"
+        else:
+            name = code(res["address"])
+        shown.add(res["address"])
+        after = "-" if res["action"] == "delete" else figures.money(res["monthly_cost"], currency)
+        before = figures.money(res.get("past_monthly_cost"), currency)
+        delta = figures.signed_money(res["diff_monthly_cost"], currency)
+        rows.append(f"| {res['action']} | {name} | {before} | {after} | {delta} |")
+    return rows
+
+
+def _detail_rows(document: dict[str, Any]) -> list[str]:
+    currency = document["currency"]
+    rows = []
+    for res in document["resources"]:
+        name = ("↳ " if res.get("instance_address") else "") + code(res["address"])
+        monthly = figures.money(res["monthly_cost"], currency)
+        rows.append(f"| {name} | {res['action']} | {res.get('region') or ''} | {_spec(res)} | {monthly} |")
+        for c in res["cost_components"]:
+            quantity = f"{fmt_number(c['quantity'])} {c['unit']} × {fmt_number(c['unit_price'])}"
+            source = f" ({text(c['usage_source'])})" if c.get("usage_source") else ""
+            rows.append(f"| &nbsp;&nbsp;{text(c['name'])} | | | {text(quantity)}{source} | {figures.money(c['monthly_cost'], currency)} |")
+        for note in res.get("notes", []):
+            rows.append(f"| &nbsp;&nbsp;_{text(note)}_ | | | | |")
+    for item in document.get("account_items", []):
+        quantity = f"{fmt_number(item['quantity'])} {item['unit']} × {fmt_number(item['unit_price'])}"
+        rows.append(f"| Account-wide: {text(item['name'])} | | | {text(quantity)} | {figures.money(item['monthly_cost'], currency)} |")
+    return rows
+
+
+def _parts(document: dict[str, Any]) -> list[Part]:
+    currency = document["currency"]
+    book = document["price_book"]
+    parts: list[Part] = [
+        "## KMS cost estimate (kms-infracost)",
+        "",
+        f"**Monthly cost: {figures.total_change(document)}**",
+        "",
+        f"{figures.outcome(document).capitalize()}. Price book {code(book['name'])}: {text(book['title'])} "
+        f"({book['currency']}, effective {book['effective_date']}), {document['days_per_month']}-day month"
+        + (f"; compared with {text(document['base'])}." if figures.has_past(document) and document.get("base") else "."),
+    ]
+    for title, items in (
+        ("failed", figures.failed(document)),
+        ("warning", figures.warned(document)),
+        ("skipped", figures.skipped(document)),
+    ):
+        if not items:
+            continue
+        n = len(items)
+        heading = {
+            "failed": f"### {n} check{'' if n == 1 else 's'} failed",
+            "warning": f"### {n} warning{'' if n == 1 else 's'}",
+            "skipped": f"### {n} skipped (accepted with a reason)",
+        }[title]
+        parts += ["", heading, "", Rows(_violation_rows(items), "violations")]
+
+    changed = _changed_rows(document)
+    parts += ["", "### Resources changed" if figures.has_past(document) else "### Resources", ""]
+    if changed:
+        parts += [
+            "| Action | Resource | Before | After | Change |",
+            "| :-- | :-- | --: | --: | --: |",
+            Rows(changed, "resources"),
+        ]
+    else:
+        parts.append("No KMS resource is created, changed or deleted.")
+
+    details = _detail_rows(document)
+    parts += [
+        "",
+        "<details>",
+        f"<summary>Cost breakdown: {len(document['resources'])} resource{'' if len(document['resources']) == 1 else 's'}</summary>",
+        "",
+        "| Resource | Action | Region | Spec / quantity | Monthly |",
+        "| :-- | :-- | :-- | :-- | --: |",
+        Rows(details, "breakdown rows"),
+        "",
+        f"Total: {figures.money(document['total_monthly_cost'], currency)} a month.",
+    ]
+    warnings = document.get("warnings", [])
+    if warnings:
+        parts += ["", "Warnings:", "", Rows([f"- {text(w)}" for w in warnings], "warnings")]
+    parts += ["", "</details>"]
+    return parts
+
+
+def _note(dropped: int, what: str) -> str:
+    return (
+        f"_{dropped:,} more {what} not shown: a GitHub comment holds at most {GITHUB_COMMENT_LIMIT:,} characters. "
+        "Run kms-infracost with --format table or --format json for all of them._"
+    )
+
+
+def _fit(parts: list[Part], budget: int) -> str:
+    """All rows when they fit; else the first rows of each table in order, each cut table saying so."""
+    def whole() -> list[str]:
+        out: list[str] = []
+        for part in parts:
+            out.extend(part.rows if isinstance(part, Rows) else [part])
+        return out
+
+    full = "\n".join(whole()) + "\n"
+    if length(full) <= budget:
+        return full
+    fixed = sum(length(p) + 1 for p in parts if isinstance(p, str))
+    groups = [p for p in parts if isinstance(p, Rows)]
+    room = budget - fixed - sum(length(_note(max(len(g.rows), 1), g.what)) + 3 for g in groups)
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        kept = 0
+        for row in part.rows:
+            cost = length(row) + 1
+            if cost > room:
+                break
+            out.append(row)
+            room -= cost
+            kept += 1
+        if kept < len(part.rows):
+            out += ["", _note(len(part.rows) - kept, part.what), ""]
+    result = "\n".join(out) + "\n"
+    if length(result) > budget:  # even the fixed text is too long (a huge message): cut it plainly
+        note = "\n\n" + _note(1, "lines") + "\n"
+        result = result[: budget - length(note) - 64] + note
+        while length(result) > budget:
+            result = result[:-64]
+    return result
+
+
+def render(document: dict[str, Any], verbose: bool = False, limit: int = GITHUB_COMMENT_LIMIT) -> str:
+    return _fit(_parts(document), limit - RESERVED)
+
