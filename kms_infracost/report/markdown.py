@@ -160,7 +160,7 @@ def _parts(document: dict[str, Any]) -> list[Part]:
     parts += [
         "",
         "<details>",
-        f"<summary>Cost breakdown: {len(document['resources'])} resource{'' if len(document['resources']) == 1 else 's'}</summary>",
+        f"<summary>Cost breakdown: {len(document['resources']):,} resource{'' if len(document['resources']) == 1 else 's'}</summary>",
         "",
         "| Resource | Action | Region | Spec / quantity | Monthly |",
         "| :-- | :-- | :-- | :-- | --: |",
@@ -210,7 +210,7 @@ def _fit(parts: list[Part], budget: int) -> str:
             room -= cost
             kept += 1
         if kept < len(part.rows):
-            out += ["", _note(len(part.rows) - kept, part.what), ""]
+            out += ["", _note(len(part.rows) - kept, part.what)]
     result = "\n".join(out) + "\n"
     if length(result) > budget:  # even the fixed text is too long (a huge message): cut it plainly
         note = "\n\n" + _note(1, "lines") + "\n"
