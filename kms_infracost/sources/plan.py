@@ -22,6 +22,15 @@ from kms_infracost.sources.interface import ResourceRecord
 from kms_infracost.sources.normalize import build_inventory
 
 SUPPORTED_FORMAT_MAJOR = "1"
+
+
+def _d(value: Any) -> dict[str, Any]:
+    """A mapping from a plan, or an empty one when a damaged plan has something else there."""
+    return value if isinstance(value, dict) else {}
+
+
+def _l(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -112,10 +121,10 @@ class _Configuration:
     """Index over `configuration`: module configs by call path, provider configs by key."""
 
     def __init__(self, plan: Mapping[str, Any]) -> None:
-        config = plan.get("configuration") or {}
-        self.providers: dict[str, Any] = config.get("provider_config") or {}
-        self.root: dict[str, Any] = config.get("root_module") or {}
-        self.variables: dict[str, Any] = plan.get("variables") or {}
+        config = _d(plan.get("configuration"))
+        self.providers: dict[str, Any] = _d(config.get("provider_config"))
+        self.root: dict[str, Any] = _d(config.get("root_module"))
+        self.variables: dict[str, Any] = _d(plan.get("variables"))
         self._indexes: dict[tuple[str, ...], dict[tuple[Any, Any], dict[str, Any]]] = {}
 
     def module(self, path: tuple[str, ...]) -> dict[str, Any] | None:
@@ -123,8 +132,8 @@ class _Configuration:
         for name in path:
             if node is None:
                 return None
-            call = (node.get("module_calls") or {}).get(name)
-            node = call.get("module") if isinstance(call, dict) else None
+            call = _d(node.get("module_calls")).get(name)
+            node = call.get("module") if isinstance(call, dict) and isinstance(call.get("module"), dict) else None
         return node
 
     def module_call(self, path: tuple[str, ...]) -> dict[str, Any] | None:
@@ -133,7 +142,7 @@ class _Configuration:
         parent = self.module(path[:-1])
         if parent is None:
             return None
-        call = (parent.get("module_calls") or {}).get(path[-1])
+        call = _d(parent.get("module_calls")).get(path[-1])
         return call if isinstance(call, dict) else None
 
     def module_dir(self, path: tuple[str, ...], root: Path) -> Path | None:
@@ -141,7 +150,7 @@ class _Configuration:
         directory = root
         node: dict[str, Any] | None = self.root
         for depth, name in enumerate(path):
-            call = ((node or {}).get("module_calls") or {}).get(name)
+            call = _d((node or {}).get("module_calls")).get(name)
             if not isinstance(call, dict):
                 return None
             source = str(call.get("source") or "")
@@ -152,7 +161,7 @@ class _Configuration:
                 if installed is None:
                     return None
                 directory = root / installed
-            node = call.get("module")
+            node = _d(call.get("module"))
         return directory
 
     def resource(self, path: tuple[str, ...], rtype: str, name: str) -> dict[str, Any] | None:
@@ -161,8 +170,8 @@ class _Configuration:
         if index is None:
             module = self.module(path) or {}
             index = {
-                (res.get("type"), res.get("name")): res
-                for res in module.get("resources") or []
+                (str(res.get("type")), str(res.get("name"))): res
+                for res in _l(module.get("resources"))
                 if isinstance(res, dict) and res.get("mode", "managed") == "managed"
                 and str(res.get("type", "")).startswith("alicloud_kms_")
             }
@@ -178,7 +187,7 @@ class _Configuration:
         label = _provider_label(key, entry)
         if not isinstance(entry, dict):
             return None, label, None
-        expr = (entry.get("expressions") or {}).get("region")
+        expr = _d(entry.get("expressions")).get("region")
         if not isinstance(expr, dict):
             return None, label, None
         module_path = _module_path(str(entry.get("module_address") or ""))
@@ -194,7 +203,7 @@ class _Configuration:
             if value is None or value == "":
                 return None, "is empty"
             return value, ""
-        refs = [r for r in expr.get("references") or [] if isinstance(r, str)]
+        refs = [r for r in _l(expr.get("references")) if isinstance(r, str)]
         var_refs = [r for r in refs if r.startswith("var.")]
         if refs and len(var_refs) == len(refs) and len({r.split(".")[1] for r in var_refs}) == 1:
             name = var_refs[0].split(".")[1]
@@ -204,11 +213,11 @@ class _Configuration:
                     return entry["value"], ""
                 return None, f"refers to var.{name}, which the plan gives no value"
             call = self.module_call(module_path) or {}
-            arg = (call.get("expressions") or {}).get(name)
+            arg = _d(call.get("expressions")).get(name)
             if isinstance(arg, dict):
                 return self.evaluate(arg, module_path[:-1])
             module = self.module(module_path) or {}
-            default = ((module.get("variables") or {}).get(name) or {}).get("default")
+            default = _d(_d(module.get("variables")).get(name)).get("default")
             if default not in (None, ""):
                 return default, ""
             return None, f"refers to var.{name} of module.{'.module.'.join(module_path)}, unknown"
@@ -320,10 +329,10 @@ def _references(res_config: Mapping[str, Any] | None, module_address: str) -> di
     if not res_config:
         return out
     prefix = f"{module_address}." if module_address else ""
-    for attr, expr in (res_config.get("expressions") or {}).items():
+    for attr, expr in _d(res_config.get("expressions")).items():
         if not isinstance(expr, dict):
             continue
-        refs = [r for r in expr.get("references") or [] if isinstance(r, str) and r.startswith("alicloud_")]
+        refs = [r for r in _l(expr.get("references")) if isinstance(r, str) and r.startswith("alicloud_")]
         # Terraform lists `alicloud_kms_key.k.id` and `alicloud_kms_key.k`; keep the resource itself.
         resources = list(dict.fromkeys(".".join(r.split(".")[:2]) for r in refs))
         if resources:
@@ -336,21 +345,21 @@ def iter_records(plan: Mapping[str, Any], name: str, config_dir: Path | None = N
 
     config = _Configuration(plan)
     blocks_by_dir: dict[tuple[str, ...], dict[tuple[str, str], Any]] = {}
-    for change in plan.get("resource_changes") or []:
+    for change in _l(plan.get("resource_changes")):
         if not isinstance(change, dict):
             continue
         rtype = str(change.get("type") or "")
         if change.get("mode", "managed") != "managed" or not rtype.startswith("alicloud_kms_"):
             continue
         body = change.get("change") if isinstance(change.get("change"), dict) else {}
-        actions = tuple(a for a in body.get("actions") or [] if isinstance(a, str))
+        actions = tuple(a for a in _l(body.get("actions")) if isinstance(a, str))
         module_address = str(change.get("module_address") or "")
         module_path = _module_path(module_address)
         res_config = config.resource(module_path, rtype, str(change.get("name") or ""))
         key = str((res_config or {}).get("provider_config_key") or "alicloud")
         region, label, note = config.provider_region(key)
         after_unknown = body.get("after_unknown") if isinstance(body.get("after_unknown"), dict) else {}
-        expressions = (res_config or {}).get("expressions") or {}
+        expressions = _d((res_config or {}).get("expressions"))
         # A constant that still comes out unknown is an empty string the provider treats as unset
         # (`key_spec = ""`); only an expression over other values is a real unknown.
         configured = {
@@ -406,7 +415,7 @@ def load_plan(
     folder = Path(config_dir) if config_dir else default_config_dir(path)
     records = iter_records(plan, name, folder)
     inventory = build_inventory(records, default_region=default_region, env=env, origin=name)
-    for change in plan.get("resource_changes") or []:
+    for change in _l(plan.get("resource_changes")):
         if isinstance(change, dict) and str(change.get("type", "")).startswith("alicloud_kms_") and change.get("mode") == "data":
             inventory.warnings.append(
                 f"{change.get('address')}: data source calls KMS on every plan and apply; its API calls are not priced"
