@@ -1,4 +1,4 @@
-from kms_infracost.cli import main
+from kms_infracost.entry import main
 
 if __name__ == "__main__":
     main()

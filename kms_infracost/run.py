@@ -15,13 +15,18 @@ if TYPE_CHECKING:
     from kms_infracost.config import Config
 
 
+HCL_SUFFIXES = (".tf", ".tofu", ".tfvars", ".hcl", ".tf.json", ".tfvars.json")
+
+
 def _plan_like(path: str) -> bool:
+    """Plan files by name first (no stat), then anything that is not a directory."""
     if path == "-":
         return True
-    p = Path(path)
-    if p.is_dir():
+    if path.endswith(HCL_SUFFIXES):
         return False
-    return p.suffix not in (".tf", ".tofu", ".tfvars", ".hcl") and not p.name.endswith(".tf.json")
+    if path.endswith(".json"):
+        return True
+    return not os.path.isdir(path)
 
 
 def _merge(inventory: model.Inventory, found: model.Inventory) -> None:
@@ -96,11 +101,6 @@ def _base_inventory(options: RunOptions, config: Config) -> tuple[model.Inventor
 def run(options: RunOptions, *, mode: str) -> int:
     """mode: "check" (all policy), "breakdown" (none), "diff" (policy on the change)."""
     from kms_infracost.config import load_config
-    from kms_infracost.policy.thresholds import check_increase, check_instance_capacity, check_thresholds
-    from kms_infracost.policy.violation import Violation
-    from kms_infracost.pricing.book import select_books
-    from kms_infracost.pricing.document import estimate_document
-    from kms_infracost.report import renderer
 
     enforce = mode != "breakdown"
     config = load_config(options.config_file, Path.cwd())
@@ -129,9 +129,23 @@ def run(options: RunOptions, *, mode: str) -> int:
     for target in options.out_files:  # fail before any work when a report could not be written
         if target != "-" and not Path(target).resolve().parent.is_dir():
             raise UserError("cannot write: its folder does not exist", target)
-    books = select_books(config.price_book)
     inventory = load_inventory(options, config)
     base = _base_inventory(options, config)
+    if not inventory.resources and base is None and options.formats in ((), ("table",)) and not options.out_files:
+        # the common pre-commit case: nothing to price, so nothing more to import
+        if not options.quiet:
+            for warning in inventory.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+        print(f"No KMS resources found in {len(options.paths or ('.',))} path(s): nothing to price.")
+        return 0
+
+    from kms_infracost.policy.thresholds import check_increase, check_instance_capacity, check_thresholds
+    from kms_infracost.policy.violation import Violation
+    from kms_infracost.pricing.book import select_books
+    from kms_infracost.pricing.document import estimate_document
+    from kms_infracost.report import renderer
+
+    books = select_books(config.price_book)
     if mode == "diff" and base is None and not any(r.before is not None or r.action != model.CREATE for r in inventory.resources):
         print(
             "kms-infracost: note: no --base-plan or --base-ref and the plan changes no existing resource: "

@@ -1,0 +1,48 @@
+"""Console entry point with a fast path for the pre-commit hook's commonest case: nothing to price.
+
+A hook runs on every commit and most commits touch no KMS. When the command is a plain `check` or
+`breakdown` over Terraform file names and no file of their root modules mentions `alicloud_kms` or calls a
+module (which might declare keys), the answer is known from a text scan alone, before click, the config
+reader or any pricing code is imported. Anything else — an option, a directory, a plan, a file that
+mentions KMS — goes to the full command line unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+_HCL = (".tf", ".tf.json", ".tofu", ".tfvars", ".tfvars.json", ".hcl")
+_MARKS = (b"alicloud_kms", b"module")
+
+
+def _nothing_to_price(args: list[str]) -> bool:
+    if len(args) < 2 or args[0] not in ("check", "breakdown"):
+        return False
+    files = args[1:]
+    if any(a.startswith("-") or not a.endswith(_HCL) or not os.path.isfile(a) for a in files):
+        return False
+    for folder in {os.path.dirname(f) or "." for f in files}:  # each file stands for its root module
+        try:
+            names = [n for n in os.listdir(folder) if n.endswith((".tf", ".tf.json", ".tofu")) and not n.startswith(".")]
+        except OSError:
+            return False
+        for name in names:
+            try:
+                with open(os.path.join(folder, name), "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                return False
+            if any(mark in data for mark in _MARKS):
+                return False
+    return True
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if _nothing_to_price(args):
+        print(f"No KMS resources found in {len(args) - 1} path(s): nothing to price.")
+        sys.exit(0)
+    from kms_infracost.cli import main as full
+
+    full()
