@@ -1,0 +1,53 @@
+"""The hook's fast path: a commit with no KMS is answered from a text scan, without importing the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import NO_NETWORK
+
+VPC = 'resource "alicloud_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+KEY = 'resource "alicloud_kms_key" "k" {\n  protection_level = "HSM"\n}\nprovider "alicloud" {\n  region = "cn-hangzhou"\n}\n'
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    probe = (
+        "import sys, runpy; sys.argv = ['kms-infracost', *sys.argv[1:]]\n"
+        "try:\n    from kms_infracost.entry import main; main()\n"
+        "finally:\n    print('click imported' if 'click' in sys.modules else 'click not imported', file=sys.stderr)\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", probe, *args], cwd=cwd, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": NO_NETWORK},
+    )
+
+
+def test_no_kms_files_are_answered_without_the_cli(tmp_path: Path) -> None:
+    (tmp_path / "net").mkdir()
+    (tmp_path / "net" / "main.tf").write_text(VPC)
+    (tmp_path / "net" / "vars.tf").write_text('variable "x" {}\n')
+    result = run(tmp_path, "check", "net/main.tf", "net/vars.tf")
+    assert (result.returncode, result.stdout) == (0, "No KMS resources found in 2 path(s): nothing to price.\n")
+    assert result.stderr == "click not imported\n"
+
+
+def test_a_kms_key_elsewhere_in_the_same_root_is_still_priced(tmp_path: Path) -> None:
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "network.tf").write_text(VPC)
+    (tmp_path / "infra" / "kms.tf").write_text(KEY)
+    result = run(tmp_path, "check", "infra/network.tf", "--max-per-key", "0.5")
+    assert result.returncode == 1
+    assert "alicloud_kms_key.k costs 0.99 USD a month" in result.stdout
+    assert result.stderr.endswith("click imported\n")
+
+
+def test_a_module_call_is_never_fast_pathed(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('module "keys" {\n  source = "./keys"\n}\n')
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "main.tf").write_text(KEY.split("provider")[0])
+    result = run(tmp_path, "check", "main.tf")
+    assert "module.keys.alicloud_kms_key.k" in result.stdout
+    assert result.stderr.endswith("click imported\n")
