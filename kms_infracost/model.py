@@ -30,6 +30,8 @@ class Resource:
     type: str
     name: str
     module_address: str = ""
+    #: the root module directory when one run prices several roots (addresses repeat across roots)
+    root: str = ""
     action: str = CREATE
     region: str = ""
     region_source: str = ""
@@ -43,6 +45,11 @@ class Resource:
     @property
     def exists_after(self) -> bool:
         return self.action != DELETE
+
+    @property
+    def uid(self) -> tuple[str, str]:
+        """Unique within one run: (root, address)."""
+        return (self.root, self.address)
 
 
 @dataclass

@@ -189,7 +189,7 @@ def run(options: RunOptions, *, mode: str) -> int:
                                   message=f"{priced.resource.address}: {text} (--strict)",
                                   file=priced.resource.file, line=priced.resource.line)
                     )
-    skips = {address: a.skips for address, a in annotations.items() if a.skips}
+    skips = {(a.file, address): a.skips for (_, address), a in annotations.items() if a.skips}
     apply_skips(violations, skips)
     document["violations"] = [
         {
@@ -255,7 +255,7 @@ def usage_init(options: RunOptions) -> None:
 def apply_skips(violations: list, skips: dict) -> None:  # type: ignore[type-arg]
     """A `skip=<id> reason="…"` annotation on a resource marks that resource's violation skipped, visibly."""
     for violation in violations:
-        for skip in skips.get(violation.address or "", []):
+        for skip in skips.get((violation.file, violation.address or ""), []):
             if skip.rule == violation.rule:
                 violation.skipped = True
                 violation.skip_reason = skip.reason

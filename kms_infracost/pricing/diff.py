@@ -10,10 +10,10 @@ from kms_infracost.pricing.engine import ZERO, Estimate, PricedResource
 
 def compare(current: Estimate, base: Estimate, label: str) -> Estimate:
     """`current` with past costs taken from `base`; resources only in the base appear as removed."""
-    before = {p.resource.address: p for p in base.resources if p.resource.exists_after}
+    before = {p.resource.uid: p for p in base.resources if p.resource.exists_after}
     resources: list[PricedResource] = []
     for priced in current.resources:
-        old = before.pop(priced.resource.address, None)
+        old = before.pop(priced.resource.uid, None)
         priced.past_monthly_cost = old.monthly_cost if old is not None else None
         resources.append(priced)
     projected = list(current.projected)

@@ -58,6 +58,7 @@ def resource_document(priced: PricedResource, projected: PricedResource | None =
         "type": r.type,
         "name": r.name,
         "module": r.module_address,
+        "root": r.root,
         "action": r.action,
         "region": r.region,
         "region_source": r.region_source,
@@ -98,17 +99,17 @@ def resource_document(priced: PricedResource, projected: PricedResource | None =
 
 def grouped(resources: list[PricedResource]) -> list[PricedResource]:
     """Each KMS instance followed by the keys, versions and secrets inside it; the rest in order."""
-    members: dict[str, list[PricedResource]] = {}
+    members: dict[tuple[str, str], list[PricedResource]] = {}
     for p in resources:
         if p.instance_address:
-            members.setdefault(p.instance_address, []).append(p)
-    instances = {p.resource.address for p in resources if isinstance(p.resource, model.KmsInstance)}
+            members.setdefault((p.resource.root, p.instance_address), []).append(p)
+    instances = {p.resource.uid for p in resources if isinstance(p.resource, model.KmsInstance)}
     out: list[PricedResource] = []
     for p in resources:
-        if p.instance_address in instances:
+        if (p.resource.root, p.instance_address or "") in instances:
             continue  # placed after its instance
         out.append(p)
-        out.extend(members.get(p.resource.address, []) if p.resource.address in instances else [])
+        out.extend(members.get(p.resource.uid, []) if p.resource.uid in instances else [])
     return out
 
 
@@ -119,7 +120,10 @@ def _modules(estimate: Estimate) -> list[dict[str, Any]]:
         r = priced.resource
         if not r.exists_after:
             continue
-        entry = totals.setdefault(r.module_address, {"address": r.module_address, "keys": 0, "monthly_cost": Decimal(0)})
+        entry = totals.setdefault(
+            f"{r.root}:{r.module_address}" if r.root else r.module_address,
+            {"root": r.root, "address": r.module_address, "keys": 0, "monthly_cost": Decimal(0)},
+        )
         entry["keys"] += isinstance(r, model.KmsKey)
         entry["monthly_cost"] += priced.monthly_cost
     return [totals[k] for k in sorted(totals)]

@@ -126,8 +126,8 @@ class _Pricer:
         self.days = Decimal(days)
         self.usage = usage
         alive = [r for r in inventory.resources if r.exists_after]
-        self.keys = {r.address: r for r in alive if isinstance(r, model.KmsKey)}
-        self.instances = {r.address: r for r in alive if isinstance(r, model.KmsInstance)}
+        self.keys = {r.uid: r for r in alive if isinstance(r, model.KmsKey)}
+        self.instances = {r.uid: r for r in alive if isinstance(r, model.KmsInstance)}
         self.warnings: list[str] = []
 
     def note(self, priced: PricedResource, text: str, warn: bool = True) -> None:
@@ -270,7 +270,7 @@ class _Pricer:
         self, priced: PricedResource, address: str | None, instance_id: str | None
     ) -> model.KmsInstance | None:
         priced.instance_address = address
-        instance = self.instances.get(address or "")
+        instance = self.instances.get((priced.resource.root, address or ""))
         if instance is None:
             where = address or instance_id or "an instance outside this configuration"
             self.note(
@@ -413,7 +413,7 @@ class _Pricer:
         )
 
     def price_key_version(self, priced: PricedResource, version: model.KmsKeyVersion) -> None:
-        key = self.keys.get(version.key_address or "")
+        key = self.keys.get((version.root, version.key_address or ""))
         if key is None:
             key = model.KmsKey(address="", type=model.KEY, name="", region=version.region)
             self.note(priced, "its key is not in this configuration; priced as a software basic key version")
@@ -494,12 +494,13 @@ def _fmt(amount: Decimal) -> str:
 
 def _capacity(priced: list[PricedResource]) -> None:
     """What each instance must hold: one quota unit per key version, and its secrets."""
-    by_instance = {p.resource.address: p for p in priced if isinstance(p.resource, model.KmsInstance)}
-    needed: dict[str, dict[str, int]] = {a: {"key_versions": 0, "secrets": 0} for a in by_instance}
+    by_instance = {p.resource.uid: p for p in priced if isinstance(p.resource, model.KmsInstance)}
+    needed: dict[tuple[str, str], dict[str, int]] = {a: {"key_versions": 0, "secrets": 0} for a in by_instance}
     for p in priced:
-        if p.instance_address not in needed or not p.resource.exists_after:
+        where = (p.resource.root, p.instance_address or "")
+        if where not in needed or not p.resource.exists_after:
             continue
-        counts = needed[p.instance_address]  # type: ignore[index]
+        counts = needed[where]
         if isinstance(p.resource, model.KmsSecret):
             counts["secrets"] += 1
         elif isinstance(p.resource, model.KmsKey):

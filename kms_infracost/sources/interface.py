@@ -17,6 +17,8 @@ class ResourceRecord:
     type: str
     name: str
     module_address: str = ""
+    #: the root module directory when several roots are priced together ("" otherwise)
+    root: str = ""
     #: Terraform's actions list as the plan gives it (HCL source: ["create"]).
     actions: tuple[str, ...] = ("create",)
     #: known attribute values after the change (None when the resource is deleted)

@@ -184,6 +184,7 @@ class _Builder:
             "type": record.type,
             "name": record.name,
             "module_address": record.module_address,
+            "root": record.root,
             "action": action_of(record.actions),
             "region": region,
             "region_source": region_source,
@@ -300,17 +301,17 @@ def build_inventory(
 def _link_keys(resources: list[model.Resource], warnings: list[str]) -> None:
     """Point each key version / alias / ciphertext at one key instance, resolving `count`/`for_each`."""
     keys = [r for r in resources if isinstance(r, model.KmsKey)]
-    by_address = {k.address: k for k in keys}
-    by_base: dict[str, list[model.KmsKey]] = {}
+    by_address = {k.uid for k in keys}
+    by_base: dict[tuple[str, str], list[model.KmsKey]] = {}
     for key in keys:
-        by_base.setdefault(base_address(key.address), []).append(key)
+        by_base.setdefault((key.root, base_address(key.address)), []).append(key)
     for resource in resources:
         if not isinstance(resource, (model.KmsKeyVersion, model.KmsAlias, model.KmsCiphertext)):
             continue
         ref = resource.key_address
-        if ref is None or ref in by_address:
+        if ref is None or (resource.root, ref) in by_address:
             continue
-        candidates = by_base.get(base_address(ref), [])
+        candidates = by_base.get((resource.root, base_address(ref)), [])
         index = resource.address[len(base_address(resource.address)):]
         match = [k for k in candidates if index and k.address.endswith(index)]
         if len(candidates) == 1:

@@ -162,12 +162,12 @@ def _read_lines(path: str) -> list[str] | None:
         return None
 
 
-def collect_annotations(resources: list[model.Resource]) -> dict[str, Annotation]:
-    """Annotations of every resource whose block is known (file and line), by address."""
+def collect_annotations(resources: list[model.Resource]) -> dict[tuple[str, str], Annotation]:
+    """Annotations of every resource whose block is known (file and line), by (root, address)."""
     from kms_infracost.sources.blocks import scan_blocks
 
     by_file: dict[str, tuple[list[str], dict[int, tuple[int, int]]]] = {}
-    found: dict[str, Annotation] = {}
+    found: dict[tuple[str, str], Annotation] = {}
     for resource in resources:
         if not resource.file or not resource.line:
             continue
@@ -189,5 +189,5 @@ def collect_annotations(resources: list[model.Resource]) -> dict[str, Annotation
             continue
         annotation = parse_annotation_lines(lines, span[0], span[1], resource.file)
         if annotation.values or annotation.skips or annotation.service_key is not None:
-            found[resource.address] = annotation
+            found[resource.uid] = annotation
     return found

@@ -11,13 +11,13 @@ from kms_infracost.usage.usagefile import UsageFile
 
 
 class UsageResolver:
-    def __init__(self, usage_file: UsageFile | None, annotations: dict[str, Annotation]) -> None:
+    def __init__(self, usage_file: UsageFile | None, annotations: dict[tuple[str, str], Annotation]) -> None:
         self.usage_file = usage_file
         self.annotations = annotations
 
     def __call__(self, resource: model.Resource) -> model.Usage:
         usage = self.usage_file.usage_for(resource) if self.usage_file else model.Usage()
-        annotation = self.annotations.get(resource.address)
+        annotation = self.annotations.get(resource.uid)
         if annotation is not None:
             for key, value in annotation.values.items():
                 usage.values[key] = value

@@ -54,7 +54,7 @@ def load_hcl(
     warnings: list[str] = []
     roots = _drop_called_modules(roots, loader)
     records: list[ResourceRecord] = []
-    assumptions: dict[str, list[str]] = {}
+    assumptions: dict[tuple[str, str], list[str]] = {}
     try:
         for root in roots:
             if not loader.sources(root.dir):
@@ -76,8 +76,11 @@ def load_hcl(
                 collector.walk(instance)
             except RecursionError:
                 raise UserError("the configuration nests modules or expressions too deeply to evaluate", root.dir) from None
+            if len(roots) > 1:  # addresses repeat across roots: keep them apart
+                for record in collector.records:
+                    record.root = root.dir
             records.extend(collector.records)
-            assumptions.update(collector.assumptions)
+            assumptions.update({(root.dir if len(roots) > 1 else "", a): t for a, t in collector.assumptions.items()})
             warnings.extend(run.warnings)
             _check_undeclared(instance, variables or (), warnings)
     finally:
@@ -90,7 +93,7 @@ def load_hcl(
         records, default_region=default_region, env=environ, origin=", ".join(r.dir for r in roots)
     )
     for resource in inventory.resources:
-        resource.assumptions.extend(assumptions.get(resource.address, ()))
+        resource.assumptions.extend(assumptions.get(resource.uid, ()))
     inventory.warnings[:0] = warnings
     return inventory
 
