@@ -32,6 +32,13 @@ class KmsGroup(click.Group):
             ctx.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except RecursionError:
+            click.echo(
+                "kms-infracost: error: the input nests too deeply to read (expressions, modules or JSON); "
+                "simplify it or split it",
+                err=True,
+            )
+            ctx.exit(2)
         except Exception as exc:  # a bug: still one line, the detail only on request
             if os.environ.get("KMS_INFRACOST_DEBUG"):
                 raise

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from kms_infracost import model
 from kms_infracost.errors import UserError
+from kms_infracost.sources.hcl.values import LimitError
 
 if TYPE_CHECKING:
     from kms_infracost.sources.hcl.config import Loader
@@ -56,7 +57,9 @@ def load_hcl(
     records: list[ResourceRecord] = []
     assumptions: dict[tuple[str, str], list[str]] = {}
     try:
+        current = ""
         for root in roots:
+            current = root.dir
             if not loader.sources(root.dir):
                 if root.explicit:  # a .tfvars file in a folder of its own names no root: nothing to say
                     warnings.append(f"{root.dir}: no Terraform files (.tf, .tf.json) here; nothing to price")
@@ -76,6 +79,8 @@ def load_hcl(
                 collector.walk(instance)
             except RecursionError:
                 raise UserError("the configuration nests modules or expressions too deeply to evaluate", root.dir) from None
+            except LimitError as exc:
+                raise UserError(f"{exc}; kms-infracost refuses sizes this large", root.dir) from None
             if len(roots) > 1:  # addresses repeat across roots: keep them apart
                 for record in collector.records:
                     record.root = root.dir
@@ -83,6 +88,10 @@ def load_hcl(
             assumptions.update({(root.dir if len(roots) > 1 else "", a): t for a, t in collector.assumptions.items()})
             warnings.extend(run.warnings)
             _check_undeclared(instance, variables or (), warnings)
+    except RecursionError:
+        raise UserError(
+            "nests expressions or modules too deeply to read; simplify or split it", current
+        ) from None
     finally:
         loader.flush()
     if not records:  # nothing to normalise: skip importing the normaliser

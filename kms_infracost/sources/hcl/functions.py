@@ -16,7 +16,9 @@ from decimal import Decimal
 from typing import Any
 
 from kms_infracost.sources.hcl.values import (
+    MAX_ELEMENTS,
     EvalError,
+    LimitError,
     TfSet,
     Unknown,
     describe,
@@ -146,13 +148,16 @@ def f_range(*args: Any) -> list[Any]:
         raise EvalError("range: one to three arguments are required")
     if step == 0:
         raise EvalError("range: step must not be zero")
+    import math
+
+    length = max(0, math.ceil((stop - start) / step))
+    if length > MAX_ELEMENTS:
+        raise LimitError(f"range({', '.join(str(n) for n in nums)}) makes {length:,} elements, over the limit of {MAX_ELEMENTS:,}")
     out: list[Any] = []
     value = start
     while (step > 0 and value < stop) or (step < 0 and value > stop):
         out.append(normal(value) if isinstance(value, Decimal) else value)
         value += step
-        if len(out) > 1024:
-            raise EvalError("range: more than 1024 elements")
     return out
 
 

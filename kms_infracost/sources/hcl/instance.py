@@ -21,7 +21,7 @@ from kms_infracost.sources.hcl.evaluate import (
     Namespace,
     index_text,
 )
-from kms_infracost.sources.hcl.values import EvalError, TfSet, Unknown
+from kms_infracost.sources.hcl.values import MAX_ELEMENTS, EvalError, LimitError, TfSet, Unknown
 
 META_ARGS = frozenset({"count", "for_each", "provider", "providers", "depends_on", "lifecycle", "source", "version"})
 
@@ -118,12 +118,16 @@ def expand(ev: Evaluator, block: Block, what: str) -> tuple[list[Expansion], str
             return [], None, f"count is not a number: {exc}"
         if not isinstance(n, int) or n < 0:
             return [], None, f"count must be a whole number >= 0, got {n}"
+        if n > MAX_ELEMENTS:
+            raise LimitError(f"{what}: count = {n:,} is over the limit of {MAX_ELEMENTS:,} instances per block")
         return [Expansion(f"[{i}]", {"count": Count(i)}, i) for i in range(n)], None, None
     if each_node is not None:
         value = ev.safe(each_node)
         unknown_each = [Expansion('["*"]', {"each": Each(Unknown("each.key is unknown"), Unknown("each.value is unknown"))}, "*")]
         if isinstance(value, Unknown):
             return unknown_each, f"for_each is unknown ({value.reason}); assumed 1 instance", None
+        if (isinstance(value, dict) or tv.is_seq(value)) and len(value) > MAX_ELEMENTS:
+            raise LimitError(f"{what}: for_each has {len(value):,} elements, over the limit of {MAX_ELEMENTS:,} instances per block")
         if isinstance(value, dict):
             return [Expansion(index_text(k), {"each": Each(k, v)}, k) for k, v in sorted(value.items())], None, None
         if tv.is_seq(value):

@@ -10,7 +10,8 @@ from kms_infracost.sources.hcl.instance import (
     expand,
     provider_name,
 )
-from kms_infracost.sources.hcl.values import Unknown, plain
+from kms_infracost.errors import UserError
+from kms_infracost.sources.hcl.values import LimitError, Unknown, plain
 from kms_infracost.sources.interface import ResourceRecord
 
 #: the marker the plan source puts in place of a sensitive value
@@ -69,7 +70,10 @@ class Collector:
         rtype, rname = block.labels[0], block.labels[1]
         static = f"{instance.address_prefix}{rtype}.{rname}"
         ev = Evaluator(instance)
-        expansions, assumption, error = expand(ev, block, static)
+        try:
+            expansions, assumption, error = expand(ev, block, static)
+        except LimitError as exc:
+            raise UserError(f"{exc}; kms-infracost refuses sizes this large", block.file, block.line) from None
         for text in ev.notes:
             instance.run.warn(text)
         if self.blocks_seen is not None:

@@ -10,6 +10,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
+#: no block expands to more instances, and no collection function builds more elements, than this:
+#: a typo such as `count = 1000000000` must be a clear error, not an hour of work or an out-of-memory
+MAX_ELEMENTS = 10_000
+
+
+class LimitError(Exception):
+    """A size over MAX_ELEMENTS; not an EvalError, so `try()` and unknowns never hide it."""
+
+
 class EvalError(Exception):
     """An expression Terraform would reject (wrong type, missing key …); `try` and `can` catch it."""
 
