@@ -49,10 +49,36 @@ class Run:
             self.modules_json = read_modules_json(self.root_dir)
         return self.modules_json
 
+    def boundary(self) -> str:
+        """The repository the root lives in (nearest folder with .git), else the working directory."""
+        if getattr(self, "_boundary", None) is None:
+            here = os.path.realpath(self.root_dir or ".")
+            found = None
+            probe = here
+            while True:
+                if os.path.exists(os.path.join(probe, ".git")):
+                    found = probe
+                    break
+                parent = os.path.dirname(probe)
+                if parent == probe:
+                    break
+                probe = parent
+            cwd = os.path.realpath(os.getcwd())
+            self._boundary = found or (cwd if here.startswith(cwd.rstrip(os.sep) + os.sep) or here == cwd else here)
+        return self._boundary
+
+    def outside(self, parent_dir: str, source: str) -> bool:
+        """A local module source that leaves the repository (`../../..`, or a symlink out of it)."""
+        target = os.path.realpath(os.path.join(parent_dir or ".", source))
+        boundary = self.boundary()
+        return not (target == boundary or target.startswith(boundary.rstrip(os.sep) + os.sep))
+
     def module_dir(self, parent_dir: str, key_path: tuple[str, ...], source: str | None) -> str | None:
         """Where a called module's files are; None when they are not there (run terraform init)."""
         if source and is_local_source(source):
             target = os.path.normpath(os.path.join(parent_dir or ".", source))
+            if self.outside(parent_dir, source):
+                return None  # never read files outside the repository a pull request brings
             return target if os.path.isdir(target) else None
         found = self.installed().get(".".join(key_path))
         if found and os.path.isdir(found):

@@ -440,6 +440,11 @@ class ModuleInstance:
         if directory is None:
             if source is None:
                 note = f"{static}: its source is not a plain string; the module is not read"
+            elif is_local_source(source) and self.run.outside(self.config.dir, source):
+                note = (
+                    f"{static}: source {source!r} leads outside the repository ({self.run.boundary()}); "
+                    "the module is not read"
+                )
             elif is_local_source(source):
                 note = f"{static}: source {source!r} is not a directory; the module is not read"
             else:
