@@ -9,6 +9,11 @@ from kms_infracost.policy.violation import Violation
 from kms_infracost.pricing.document import plain_numbers
 
 
+#: bounds that keep a rule's evaluation proportional to the report, whatever a config says
+MAX_PATH_LENGTH = 2_000
+MAX_DESCENTS = 2
+
+
 def _resource_of(match: Any, document: dict[str, Any]) -> dict[str, Any] | None:
     """The report resource a match lies in, so the violation can point at its file and line."""
     context = match
@@ -28,10 +33,20 @@ def evaluate_rules(rules: list[dict[str, str]], document: dict[str, Any]) -> lis
     view = plain_numbers(document)
     found: list[Violation] = []
     for rule in rules:
+        path = rule["path"]
+        if len(path) > MAX_PATH_LENGTH:
+            raise UserError(f"rule {rule['id']}: path is {len(path):,} characters long; the limit is {MAX_PATH_LENGTH:,}")
+        if path.count("..") > MAX_DESCENTS:
+            raise UserError(
+                f"rule {rule['id']}: path uses recursive descent (..) {path.count('..')} times; at most "
+                f"{MAX_DESCENTS} are allowed so a rule cannot make evaluation explode"
+            )
         try:
             expression = parse(rule["path"])
         except (JsonPathParserError, JsonPathLexerError) as exc:
             raise UserError(f"rule {rule['id']}: path {rule['path']!r} does not parse: {exc}") from None
+        except RecursionError:
+            raise UserError(f"rule {rule['id']}: path nests too deeply to parse") from None
         except Exception as exc:  # jsonpath-ng's lexer and parser raise plain exceptions on some inputs
             raise UserError(f"rule {rule['id']}: path {rule['path']!r} does not parse: {exc}") from None
         try:

@@ -137,6 +137,17 @@ class _Builder:
         value = values.get(name)
         return value if present(value) else default
 
+    def choice(
+        self, record: ResourceRecord, name: str, value: str, allowed: tuple[str, ...], assumptions: list[str]
+    ) -> str:
+        """A value the provider would reject is reported and the provider default assumed."""
+        if value in allowed:
+            return value
+        text = f"{name} {value!r} is not one the provider accepts ({', '.join(allowed)}); assumed {allowed[0]}"
+        assumptions.append(text)
+        self.warnings.append(f"{record.address}: {text}")
+        return allowed[0]
+
     def key_status(
         self, record: ResourceRecord, values: dict[str, Any], assumptions: list[str]
     ) -> str:
@@ -211,12 +222,17 @@ class _Builder:
             key = model.KmsKey(
                 **fields,
                 key_spec=str(self.attr(record, values, "key_spec", KEY_DEFAULTS["key_spec"], assumptions)),
-                protection_level=str(
-                    self.attr(record, values, "protection_level", "SOFTWARE", assumptions)
-                ).upper(),
+                protection_level=self.choice(
+                    record, "protection_level",
+                    str(self.attr(record, values, "protection_level", "SOFTWARE", assumptions)).upper(),
+                    ("SOFTWARE", "HSM"), assumptions,
+                ),
                 key_usage=str(self.attr(record, values, "key_usage", KEY_DEFAULTS["key_usage"], assumptions)),
                 origin=str(self.attr(record, values, "origin", KEY_DEFAULTS["origin"], assumptions)),
-                status=self.key_status(record, values, assumptions),
+                status=self.choice(
+                    record, "status", self.key_status(record, values, assumptions),
+                    ("Enabled", "Disabled", "PendingDeletion"), assumptions,
+                ),
                 automatic_rotation=str(
                     self.attr(record, values, "automatic_rotation", "Disabled", assumptions)
                 ),

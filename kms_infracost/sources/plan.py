@@ -340,10 +340,13 @@ def _references(res_config: Mapping[str, Any] | None, module_address: str) -> di
     return out
 
 
-def iter_records(plan: Mapping[str, Any], name: str, config_dir: Path | None = None) -> Iterator[ResourceRecord]:
+def iter_records(
+    plan: Mapping[str, Any], name: str, config_dir: Path | None = None, warnings: list[str] | None = None
+) -> Iterator[ResourceRecord]:
     from kms_infracost.sources.blocks import module_blocks
 
     config = _Configuration(plan)
+    odd_actions = warnings if warnings is not None else []
     blocks_by_dir: dict[tuple[str, ...], dict[tuple[str, str], Any]] = {}
     for change in _l(plan.get("resource_changes")):
         if not isinstance(change, dict):
@@ -353,6 +356,9 @@ def iter_records(plan: Mapping[str, Any], name: str, config_dir: Path | None = N
             continue
         body = change.get("change") if isinstance(change.get("change"), dict) else {}
         actions = tuple(a for a in _l(body.get("actions")) if isinstance(a, str))
+        strange = [a for a in actions if a not in ("create", "update", "delete", "no-op", "read", "forget")]
+        if strange:
+            odd_actions.append(f"{change.get('address')}: unknown plan action(s) {', '.join(strange)}; treated as update")
         module_address = str(change.get("module_address") or "")
         module_path = _module_path(module_address)
         res_config = config.resource(module_path, rtype, str(change.get("name") or ""))
@@ -413,8 +419,10 @@ def load_plan(
     data, name = read_plan_bytes(path)
     plan = parse_plan(data, name)
     folder = Path(config_dir) if config_dir else default_config_dir(path)
-    records = iter_records(plan, name, folder)
+    odd: list[str] = []
+    records = iter_records(plan, name, folder, odd)
     inventory = build_inventory(records, default_region=default_region, env=env, origin=name)
+    inventory.warnings[:0] = odd
     for change in _l(plan.get("resource_changes")):
         if isinstance(change, dict) and str(change.get("type", "")).startswith("alicloud_kms_") and change.get("mode") == "data":
             inventory.warnings.append(
