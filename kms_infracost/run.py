@@ -189,6 +189,12 @@ def run(options: RunOptions, *, mode: str) -> int:
                                   message=f"{priced.resource.address}: {text} (--strict)",
                                   file=priced.resource.file, line=priced.resource.line)
                     )
+    # totals have no resource: point them at the config that set the limit, else the first input,
+    # so every format (SARIF, GitHub annotations) has a place to show them
+    anchor = config.path or next((p for p in options.paths if p != "-" and os.path.isfile(p)), None)
+    for violation in violations:
+        if violation.file is None and violation.address is None and anchor:
+            violation.file = os.path.relpath(anchor) if not os.path.relpath(anchor).startswith("..") else anchor
     skips = {(a.file, address): a.skips for (_, address), a in annotations.items() if a.skips}
     apply_skips(violations, skips)
     document["violations"] = [

@@ -102,3 +102,10 @@ def test_pricing_prints_both_books() -> None:
     result = run_cli("pricing", "--price-book", "kms3-intl")
     assert "  hardware  1799  (base spec: 1,000 key versions, 2,000 QPS)" in result.stdout
     assert "Price book kms1-intl" in result.stdout
+
+
+def test_the_per_key_limit_applies_to_keys_not_to_the_instance_fee() -> None:
+    assert run_cli("check", plan("kms_instance_keys"), "--max-per-key", "1").code == 0
+    result = run_cli("check", plan("kms_instance_payg_hardware"), "--max-per-key", "0.5")
+    assert result.code == 1
+    assert result.stdout.count("FAIL [monthly_per_key]") == 3  # the three keys at 0.90, not the instance

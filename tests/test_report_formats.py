@@ -106,7 +106,7 @@ def test_markdown_lists_failures_then_warnings_before_the_tables(in_repo: None) 
     assert "1 check failed, 1 warning, 0 skipped." in text
     failed, warned, resources = (text.index(h) for h in ("### 1 check failed", "### 1 warning", "### Resources\n"))
     assert failed < warned < resources
-    assert f"- `monthly_total`: {TOTAL_MESSAGE}\n" in text
+    assert f"- `monthly_total`: {TOTAL_MESSAGE} (`fixtures/plans/kms_instance_overflow/plan.json`)\n" in text
     assert f"- `instance_capacity`: {CAPACITY_MESSAGE} (`fixtures/plans/kms_instance_overflow/main.tf:16`)\n" in text
     # keys inside the instance are listed right after it, marked as its members
     assert (
@@ -204,9 +204,10 @@ def test_github_error_annotation_at_the_keys_line(in_repo: None) -> None:
     )
 
 
-def test_github_warning_and_a_total_without_a_file(in_repo: None) -> None:
+def test_github_warning_and_a_total_at_the_input_file(in_repo: None) -> None:
+    """A total has no resource: it is shown at the input (or the config that set the limit)."""
     assert out("github", *OVER_TOTAL, code=1) == (
-        f"::error title=kms-infracost monthly_total::{TOTAL_MESSAGE}\n"
+        f"::error file=fixtures/plans/kms_instance_overflow/plan.json,title=kms-infracost monthly_total::{TOTAL_MESSAGE}\n"
         "::warning file=fixtures/plans/kms_instance_overflow/main.tf,line=16,title=kms-infracost instance_capacity::"
         f"{CAPACITY_MESSAGE}\n"
         "::notice::kms-infracost: monthly KMS cost 500.00 USD; 1 check failed, 1 warning, 0 skipped\n"
@@ -278,7 +279,7 @@ def test_sarif_failed_limit_is_an_error_result_at_the_keys_line(in_repo: None) -
     assert run["properties"] == {"currency": "USD", "totalMonthlyCost": "2.49"}
 
 
-def test_sarif_one_rule_per_id_warning_level_and_a_result_without_location(in_repo: None) -> None:
+def test_sarif_one_rule_per_id_warning_level_and_a_total_located_at_the_input(in_repo: None) -> None:
     (run,) = sarif(*OVER_TOTAL, code=1)["runs"]
     assert [(r["id"], r["defaultConfiguration"]["level"]) for r in run["tool"]["driver"]["rules"]] == [
         ("monthly_total", "error"),
@@ -287,7 +288,10 @@ def test_sarif_one_rule_per_id_warning_level_and_a_result_without_location(in_re
     total, capacity = run["results"]
     assert (total["ruleId"], total["ruleIndex"], total["level"], total["message"]["text"]) == (
         "monthly_total", 0, "error", TOTAL_MESSAGE)
-    assert "locations" not in total
+    assert total["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "fixtures/plans/kms_instance_overflow/plan.json"
+    }
+    assert "region" not in total["locations"][0]["physicalLocation"]
     assert (capacity["ruleId"], capacity["ruleIndex"], capacity["level"]) == ("instance_capacity", 1, "warning")
     physical = capacity["locations"][0]["physicalLocation"]
     assert physical == {"artifactLocation": {"uri": "fixtures/plans/kms_instance_overflow/main.tf"}, "region": {"startLine": 16}}
@@ -349,7 +353,7 @@ def test_junit_total_and_warning(in_repo: None) -> None:
     assert cost.findall("testcase")[1].findtext("system-out") == "create: 0.00 USD a month; inside alicloud_kms_instance.small"
     assert (total.get("name"), counts(total)) == ("monthly_total", ("1", "1", "0", "0"))
     (case,) = total.findall("testcase")
-    assert (case.get("name"), case.get("file"), case.find("failure").get("message")) == ("total", None, TOTAL_MESSAGE)  # type: ignore[union-attr]
+    assert (case.get("name"), case.get("file"), case.find("failure").get("message")) == ("total", "fixtures/plans/kms_instance_overflow/plan.json", TOTAL_MESSAGE)  # type: ignore[union-attr]
     assert (capacity.get("name"), counts(capacity)) == ("instance_capacity", ("1", "0", "0", "0"))
     (case,) = capacity.findall("testcase")
     assert case.find("failure") is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from kms_infracost import model
 from kms_infracost.policy.violation import Violation
 from kms_infracost.pricing.engine import Estimate
 
@@ -22,6 +23,8 @@ def check_thresholds(estimate: Estimate, thresholds: dict[str, Decimal]) -> list
     limit = thresholds.get("monthly_per_key")
     if limit is not None:
         for priced in estimate.resources:
+            if not isinstance(priced.resource, (model.KmsKey, model.KmsKeyVersion)):
+                continue  # an instance's fee is a platform cost, capped by monthly_total, not per key
             cost = priced.monthly_cost
             if cost > limit:
                 r = priced.resource
