@@ -217,19 +217,17 @@ def run(options: RunOptions, *, mode: str) -> int:
     outputs: list[tuple[str | None, str]] = []
     for index, name in enumerate(formats):
         text = renderer(name)(document, options.verbose)
-        target = options.out_files[index] if index < len(options.out_files) else None
-        if target == "-":
-            target = None
-        outputs.append((target, text))
+        given = options.out_files[index] if index < len(options.out_files) else "-"
+        outputs.append((None if given == "-" else given, text))
 
     if not options.quiet:
         for warning in document["warnings"]:
             print(f"warning: {warning}", file=sys.stderr)
-    for target, text in outputs:  # everything rendered before anything is written
-        if target is None:
+    for destination, text in outputs:  # everything rendered before anything is written
+        if destination is None:
             sys.stdout.write(text)
         else:
-            write_atomically(Path(target), text)
+            write_atomically(Path(destination), text)
     failed = [v for v in violations if v.fails or (options.strict and not v.skipped)]
     if failed and enforce and not options.soft_fail:
         return 1

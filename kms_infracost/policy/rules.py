@@ -8,7 +8,6 @@ from kms_infracost.errors import UserError
 from kms_infracost.policy.violation import Violation
 from kms_infracost.pricing.document import plain_numbers
 
-
 #: bounds that keep a rule's evaluation proportional to the report, whatever a config says
 MAX_PATH_LENGTH = 2_000
 MAX_DESCENTS = 2
@@ -47,7 +46,7 @@ def evaluate_rules(rules: list[dict[str, str]], document: dict[str, Any]) -> lis
             raise UserError(f"rule {rule['id']}: path {rule['path']!r} does not parse: {exc}") from None
         except RecursionError:
             raise UserError(f"rule {rule['id']}: path nests too deeply to parse") from None
-        except Exception as exc:  # jsonpath-ng's lexer and parser raise plain exceptions on some inputs
+        except Exception as exc:  # noqa: BLE001 - jsonpath-ng's lexer and parser raise plain Exception
             raise UserError(f"rule {rule['id']}: path {rule['path']!r} does not parse: {exc}") from None
         try:
             matches = expression.find(view)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -96,7 +96,7 @@ def dec(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_book(name: str) -> dict[str, Any]:
     books = available_books()
     if name not in books:
@@ -143,7 +143,7 @@ class InstanceBook:
         return self.product_versions.get(product_version)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_instance_book(name: str) -> InstanceBook:
     data = _read_book(name)
     if "product_versions" not in data:
@@ -184,7 +184,7 @@ def select_books(name: str) -> tuple[PriceBook, InstanceBook | None]:
     return keys, load_instance_book(keys.companion) if keys.companion else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_book(name: str) -> PriceBook:
     data = _read_book(name)
     if "product_versions" in data:

@@ -220,18 +220,18 @@ class _Pricer:
             return
         start, v_source = usage.get("key_versions", Decimal(1))
         version_days, priced.versions = self.version_days(start, key.rotation_days)
-        source = v_source if "key_versions" in usage.values else None
+        versions_from: str | None = v_source if "key_versions" in usage.values else None
         if key.rotation_days is not None:
             every = f"rotated every {key.rotation_days.normalize():f} days"
-            source = f"{source}, {every}" if source else every
+            versions_from = f"{versions_from}, {every}" if versions_from else every
         if key.in_instance:
-            self.instance_versions(priced, key.instance_address, key.dkms_instance_id, version_days, source)
+            self.instance_versions(priced, key.instance_address, key.dkms_instance_id, version_days, versions_from)
             return
         if not self.book.per_version:
             if "key_versions" in usage.values or key.rotation_days is not None:
                 self.note(priced, f"{self.book.name} charges per key, not per version: versions add nothing", warn=False)
-            version_days, source = self.days, None
-        self.hosting(priced, key, spec_class, version_days, source)
+            version_days, versions_from = self.days, None
+        self.hosting(priced, key, spec_class, version_days, versions_from)
         calls, c_source = usage.get("monthly_api_calls", ZERO)
         column = self.book.column(priced.region_class)
         api = self.book.api_price(spec_class, column)

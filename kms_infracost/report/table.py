@@ -53,8 +53,10 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
     book = document["price_book"]
     currency = document["currency"]
     lines = [
-        f"Price book {book['name']}: {book['title']} ({currency}, effective {book['effective_date']}), "
-        f"{document['days_per_month']}-day month",
+        (
+            f"Price book {book['name']}: {book['title']} ({currency}, effective {book['effective_date']}), "
+            f"{document['days_per_month']}-day month"
+        ),
     ]
     instance_book = document.get("instance_price_book")
     if instance_book and any(r["type"] == "alicloud_kms_instance" or r.get("instance_address") for r in document["resources"]):

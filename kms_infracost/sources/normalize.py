@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from decimal import Decimal
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from kms_infracost import model

@@ -294,8 +294,7 @@ def _module_path(module_address: str) -> tuple[str, ...]:
                         break
                 i += 1
             rest = rest[i + 1:]
-        if rest.startswith("."):
-            rest = rest[1:]
+        rest = rest.removeprefix(".")
     return tuple(path)
 
 
@@ -354,22 +353,22 @@ def iter_records(
         rtype = str(change.get("type") or "")
         if change.get("mode", "managed") != "managed" or not rtype.startswith("alicloud_kms_"):
             continue
-        body = change.get("change") if isinstance(change.get("change"), dict) else {}
+        body = _d(change.get("change"))
         actions = tuple(a for a in _l(body.get("actions")) if isinstance(a, str))
         strange = [a for a in actions if a not in ("create", "update", "delete", "no-op", "read", "forget")]
         if strange:
             odd_actions.append(f"{change.get('address')}: unknown plan action(s) {', '.join(strange)}; treated as update")
         module_address = str(change.get("module_address") or "")
         module_path = _module_path(module_address)
-        res_config = config.resource(module_path, rtype, str(change.get("name") or ""))
+        res_config: dict[str, Any] = config.resource(module_path, rtype, str(change.get("name") or "")) or {}
         key = str((res_config or {}).get("provider_config_key") or "alicloud")
         region, label, note = config.provider_region(key)
-        after_unknown = body.get("after_unknown") if isinstance(body.get("after_unknown"), dict) else {}
+        after_unknown = _d(body.get("after_unknown"))
         expressions = _d((res_config or {}).get("expressions"))
         # A constant that still comes out unknown is an empty string the provider treats as unset
         # (`key_spec = ""`); only an expression over other values is a real unknown.
         configured = {
-            k for k, v in expressions.items() if not (isinstance(v, dict) and "constant_value" in v)
+            k for k, v in _d(expressions).items() if not (isinstance(v, dict) and "constant_value" in v)
         }
         marked = {k for k, v in after_unknown.items() if v is True}
         refs = _references(res_config, module_address)

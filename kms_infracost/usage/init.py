@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 
 from kms_infracost import model
 from kms_infracost.errors import UserError
@@ -67,6 +68,7 @@ def sync_usage_text(existing: str | None, resources: list[model.Resource], path:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError
 
+    data: Any
     try:
         data = YAML(typ="rt").load(existing)
     except MarkedYAMLError as exc:
@@ -76,6 +78,7 @@ def sync_usage_text(existing: str | None, resources: list[model.Resource], path:
         ) from None
     if not isinstance(data, dict):
         raise UserError("usage file must be a mapping with version and resource_usage", path, 1)
+    data = cast(Any, data)  # a ruamel CommentedMap: it knows the line of every key (lc)
     section = data.get("resource_usage")
     known = set(section.keys()) if isinstance(section, dict) else set()
     new = [r for r in wanted if r.address not in known]
@@ -102,7 +105,7 @@ def sync_usage_text(existing: str | None, resources: list[model.Resource], path:
                 data.lc.key("resource_usage")[0] + 1,
             )
         keys = list(section.keys())
-        indent = section.lc.key(keys[0])[1] if keys else 2
+        indent = cast(Any, section).lc.key(keys[0])[1] if keys else 2
         insert_at = _section_end(lines, data)
     added_lines = [line for r in new for line in entry_lines(r, indent)]
     lines[insert_at:insert_at] = added_lines
@@ -117,7 +120,7 @@ def sync_usage_text(existing: str | None, resources: list[model.Resource], path:
     return SyncResult(text, [r.address for r in new])
 
 
-def _section_end(lines: list[str], data: dict) -> int:  # type: ignore[type-arg]
+def _section_end(lines: list[str], data: Any) -> int:
     """Index just after the last non-blank line of the resource_usage section (before the next top-level key)."""
     start = data.lc.key("resource_usage")[0]
     following = [data.lc.key(k)[0] for k in data if data.lc.key(k)[0] > start]

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 class Block:
     """A parsed block: its type, labels, the line of its keyword, its body (syntax.py) and file."""
 
-    __slots__ = ("type", "labels", "line", "body", "file")
+    __slots__ = ("body", "file", "labels", "line", "type")
 
-    def __init__(self, type: str, labels: list[str], line: int | None, body: dict[str, Any], file: str) -> None:  # noqa: A002
+    def __init__(self, type: str, labels: list[str], line: int | None, body: dict[str, Any], file: str) -> None:
         self.type, self.labels, self.line, self.body, self.file = type, labels, line, body, file
 
     def attr(self, name: str) -> list[Any] | None:
@@ -142,9 +142,9 @@ class ModuleConfig:
 
     def __init__(
         self,
-        dir: str,  # noqa: A002
+        dir: str,
         variables: Mapping[str, Block],
-        locals: Mapping[str, tuple[list[Any], int | None, str]],  # noqa: A002
+        locals: Mapping[str, tuple[list[Any], int | None, str]],
         modules: Mapping[str, Block],
         outputs: Mapping[str, Block],
     ) -> None:
@@ -202,7 +202,7 @@ class FileEntry:
     parsed later in a run (a variable someone refers to) is added and the entry written again.
     """
 
-    __slots__ = ("source", "blocks", "dirty")
+    __slots__ = ("blocks", "dirty", "source")
 
     def __init__(self, source: scan.SourceFile, blocks: list[list[Any]], dirty: bool = False) -> None:
         self.source, self.blocks, self.dirty = source, blocks, dirty

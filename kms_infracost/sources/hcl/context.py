@@ -13,7 +13,7 @@ from kms_infracost.sources.hcl.config import Loader, is_local_source, read_modul
 class RawString:
     """A root variable value given as text (--var, TF_VAR_): parsed once its type is known."""
 
-    __slots__ = ("text", "origin")
+    __slots__ = ("origin", "text")
 
     def __init__(self, text: str, origin: str) -> None:
         self.text, self.origin = text, origin
@@ -22,7 +22,7 @@ class RawString:
 class RootValue:
     """A root variable value from a .tfvars file, with where it came from."""
 
-    __slots__ = ("value", "origin", "file", "line")
+    __slots__ = ("file", "line", "origin", "value")
 
     def __init__(self, value: Any, origin: str, file: str | None = None, line: int | None = None) -> None:
         self.value, self.origin, self.file, self.line = value, origin, file, line

@@ -25,7 +25,7 @@ AUTO_LOADED = ("terraform.tfvars", "terraform.tfvars.json")
 class Root:
     """A root module directory as the user named it, with .tfvars files they named inside it."""
 
-    __slots__ = ("dir", "var_files", "explicit")
+    __slots__ = ("dir", "explicit", "var_files")
 
     def __init__(self, directory: str) -> None:
         self.dir = directory

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kms_infracost.errors import UserError
 from kms_infracost.sources.hcl.config import Block
 from kms_infracost.sources.hcl.evaluate import Evaluator
 from kms_infracost.sources.hcl.instance import (
@@ -10,7 +11,6 @@ from kms_infracost.sources.hcl.instance import (
     expand,
     provider_name,
 )
-from kms_infracost.errors import UserError
 from kms_infracost.sources.hcl.values import LimitError, Unknown, plain
 from kms_infracost.sources.interface import ResourceRecord
 

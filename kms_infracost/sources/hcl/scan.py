@@ -33,16 +33,16 @@ _SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)+", re.DOTALL)
 class TopBlock:
     """One top-level block as the text scanner saw it: enough to decide whether to parse it."""
 
-    __slots__ = ("type", "labels", "start", "end", "line")
+    __slots__ = ("end", "labels", "line", "start", "type")
 
-    def __init__(self, type: str, labels: list[str], start: int, end: int, line: int) -> None:  # noqa: A002
+    def __init__(self, type: str, labels: list[str], start: int, end: int, line: int) -> None:
         self.type, self.labels, self.start, self.end, self.line = type, labels, start, end, line
 
 
 class SourceFile:
     """A configuration file read and checked as text."""
 
-    __slots__ = ("path", "text", "size", "mtime_ns", "mentions_kms", "module_calls")
+    __slots__ = ("mentions_kms", "module_calls", "mtime_ns", "path", "size", "text")
 
     def __init__(self, path: str, text: str, size: int, mtime_ns: int, mentions_kms: bool) -> None:
         #: as the user would see it (joined from what they gave)

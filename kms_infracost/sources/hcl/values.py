@@ -9,7 +9,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-
 #: no block expands to more instances, and no collection function builds more elements, than this:
 #: a typo such as `count = 1000000000` must be a clear error, not an hour of work or an out-of-memory
 MAX_ELEMENTS = 10_000
@@ -38,7 +37,7 @@ class Unknown:
 class TfSet(tuple):  # type: ignore[type-arg]
     """A set: Terraform orders strings lexically and numbers numerically."""
 
-    def __new__(cls, items: Any = ()) -> TfSet:
+    def __new__(cls, items: Any = ()) -> TfSet:  # noqa: PYI034 - subclasses are not made
         unique: list[Any] = []
         for item in items:
             if not any(_same(item, seen) for seen in unique):
