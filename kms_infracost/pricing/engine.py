@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kms_infracost import model
-from kms_infracost.pricing.book import InstanceBook, PriceBook, region_table
+from kms_infracost.pricing.book import InstanceBook, InstanceRates, PriceBook, region_table
 
 ZERO = Decimal(0)
 
@@ -289,13 +289,7 @@ class _Pricer:
         source: str | None,
     ) -> None:
         """A key (or key version) inside an instance: free under a subscription, per version per day otherwise."""
-        instance = self.instance_of(priced, address, instance_id)
-        if instance is None:
-            return
-        if instance.payment_type != "PayAsYouGo":
-            self.note(priced, f"in subscription instance {instance.address}: no fee of its own", warn=False)
-            return
-        rates = self.instance_rates(priced, instance)
+        rates = self.pay_as_you_go_rates(priced, address, instance_id)
         if rates is None:
             return
         priced.components.append(
@@ -309,7 +303,19 @@ class _Pricer:
             )
         )
 
-    def instance_rates(self, priced: PricedResource, instance: model.KmsInstance):  # type: ignore[no-untyped-def]
+    def pay_as_you_go_rates(
+        self, priced: PricedResource, address: str | None, instance_id: str | None
+    ) -> InstanceRates | None:
+        """The daily rates of the instance something lives in; None (with a note) when nothing is owed."""
+        instance = self.instance_of(priced, address, instance_id)
+        if instance is None:
+            return None
+        if instance.payment_type != "PayAsYouGo":
+            self.note(priced, f"in subscription instance {instance.address}: no fee of its own", warn=False)
+            return None
+        return self.instance_rates(priced, instance)
+
+    def instance_rates(self, priced: PricedResource, instance: model.KmsInstance) -> InstanceRates | None:
         if self.instance_book is None:
             self.note(priced, f"KMS instances are not in price book {self.book.name} ({self.book.currency}); not priced")
             return None
@@ -393,13 +399,7 @@ class _Pricer:
         if secret.instance_address is None and secret.dkms_instance_id is None:
             self.note(priced, "a secret outside a KMS instance is not in any price book; not priced")
             return
-        instance = self.instance_of(priced, secret.instance_address, secret.dkms_instance_id)
-        if instance is None:
-            return
-        if instance.payment_type != "PayAsYouGo":
-            self.note(priced, f"in subscription instance {instance.address}: no fee of its own", warn=False)
-            return
-        rates = self.instance_rates(priced, instance)
+        rates = self.pay_as_you_go_rates(priced, secret.instance_address, secret.dkms_instance_id)
         if rates is None:
             return
         priced.components.append(
