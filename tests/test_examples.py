@@ -31,9 +31,44 @@ def test_github_example_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "## KMS cost estimate" in (tmp_path / "infra" / "kms-cost.md").read_text()
 
 
-def test_gitlab_example_command_options_exist() -> None:
+def test_gitlab_example_command_runs_against_the_target_branch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import xml.etree.ElementTree as ET
+
     job = YAML(typ="safe").load((REPO / "examples" / "gitlab-ci.yml").read_text())["kms-cost"]
-    command = " ".join(job["script"][-1].split())
-    for option in ("--base-ref", "--format junit", "--out-file kms-cost.xml"):
-        assert option in command
     assert job["artifacts"]["reports"]["junit"] == "kms-cost.xml"
+    command = " ".join(job["script"][-1].split()).replace("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main")
+    args = shlex.split(command)
+    assert args[:2] == ["kms-infracost", "check"]
+
+    def git(*a: str) -> None:
+        env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
+        subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True, env={**__import__("os").environ, **env})
+
+    (tmp_path / "infra").mkdir()
+    main_tf = tmp_path / "infra" / "main.tf"
+    main_tf.write_text('provider "alicloud" {\n  region = "cn-hangzhou"\n}\nresource "alicloud_kms_key" "a" {}\n')
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    git("update-ref", "refs/remotes/origin/main", "HEAD")  # what `git fetch origin main` leaves
+    main_tf.write_text(main_tf.read_text() + 'resource "alicloud_kms_key" "b" {\n  protection_level = "HSM"\n}\n')
+    git("commit", "-q", "-am", "HSM key")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(*args[1:], "--max-increase", "0.5")
+    assert result.code == 1
+    assert "raises the KMS cost by 0.99 USD a month (0.06 USD -> 1.05 USD)" in result.stdout
+    suites = ET.parse(tmp_path / "kms-cost.xml").getroot()
+    assert (suites.tag, suites.get("failures")) == ("testsuites", "1")
+    (failure,) = suites.iter("failure")
+    assert "raises the KMS cost by 0.99 USD" in (failure.get("message") or "")
+
+
+def test_pre_commit_snippet_names_the_published_hooks() -> None:
+    snippet = YAML(typ="safe").load((REPO / "examples" / "pre-commit-config.yaml").read_text())
+    hooks = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text())
+    (repo,) = snippet["repos"]
+    assert {h["id"] for h in repo["hooks"]} <= {h["id"] for h in hooks}
+    args = repo["hooks"][0]["args"]
+    result = run_cli("check", *args, str(PLANS / "seed_hsm_ec_p256_singapore" / "plan.json"))
+    assert result.code == 0  # 2.49 USD is under both of the snippet's limits
