@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import sys
 
-_HCL = (".tf", ".tf.json", ".tofu", ".tfvars", ".tfvars.json", ".hcl")
+#: names the HCL source reads; anything else given on the command line is a plan
+HCL_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tfvars", ".tfvars.json", ".hcl")
 _MARKS = (b"alicloud_kms", b"module")
 
 
@@ -20,7 +21,7 @@ def _nothing_to_price(args: list[str]) -> bool:
     if len(args) < 2 or args[0] not in ("check", "breakdown"):
         return False
     files = args[1:]
-    if any(a.startswith("-") or not a.endswith(_HCL) or not os.path.isfile(a) for a in files):
+    if any(a.startswith("-") or not a.endswith(HCL_SUFFIXES) or not os.path.isfile(a) for a in files):
         return False
     for folder in {os.path.dirname(f) or "." for f in files}:  # each file stands for its root module
         try:

@@ -8,14 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kms_infracost import model
+from kms_infracost.entry import HCL_SUFFIXES  # one list for the hook's fast path and the full run
 from kms_infracost.errors import UserError
 
 if TYPE_CHECKING:
     from kms_infracost.cli import RunOptions
     from kms_infracost.config import Config
-
-
-HCL_SUFFIXES = (".tf", ".tofu", ".tfvars", ".hcl", ".tf.json", ".tfvars.json")
 
 
 def _plan_like(path: str) -> bool:

@@ -5,16 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kms_infracost import model
+from kms_infracost.money import money
 from kms_infracost.policy.violation import Violation
 from kms_infracost.pricing.engine import Estimate
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """Amounts in messages: two decimals unless that would hide a non-zero amount."""
-    quantized = amount.quantize(Decimal("0.01"))
-    if quantized == 0 and amount != 0:
-        return f"{amount.normalize():f} {currency}"
-    return f"{quantized:,} {currency}"
 
 
 def check_thresholds(estimate: Estimate, thresholds: dict[str, Decimal]) -> list[Violation]:

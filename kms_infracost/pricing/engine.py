@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kms_infracost import model
+from kms_infracost.money import amount
 from kms_infracost.pricing.book import InstanceBook, InstanceRates, PriceBook, region_table
 
 ZERO = Decimal(0)
@@ -261,8 +262,8 @@ class _Pricer:
                 self.note(
                     priced,
                     f"KMS 1.0 is past end of service ({self.instance_book.kms1_end_of_service}); in a KMS 3.0 "
-                    f"pay-as-you-go software instance (dkms_instance_id) this key costs {_fmt(alternative)} "
-                    f"{currency}/month plus {_fmt(instance_fee)} {currency}/month for the instance",
+                    f"pay-as-you-go software instance (dkms_instance_id) this key costs {amount(alternative)} "
+                    f"{currency}/month plus {amount(instance_fee)} {currency}/month for the instance",
                 )
 
     # -- KMS 3.0 -----------------------------------------------------------------------------------
@@ -486,10 +487,6 @@ def _account_items(book: PriceBook, days: int, priced: list[PricedResource]) -> 
                 )
             )
     return items
-
-
-def _fmt(amount: Decimal) -> str:
-    return f"{amount.quantize(Decimal('0.01')):,}"
 
 
 def _capacity(priced: list[PricedResource]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kms_infracost.report.table import fmt_money
+from kms_infracost.money import amount as fmt_money
 
 #: Names of the built-in checks, for formats that describe a check and not only a result of it.
 CHECK_TITLES = {

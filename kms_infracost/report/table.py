@@ -9,14 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-
-def fmt_money(amount: Decimal | None) -> str:
-    if amount is None:
-        return "-"
-    quantized = amount.quantize(Decimal("0.01"))
-    if quantized == 0 and amount != 0:
-        return f"{amount.normalize():f}"
-    return f"{quantized:,}"
+from kms_infracost.money import amount as fmt_money
 
 
 def fmt_number(amount: Decimal) -> str:
