@@ -50,7 +50,7 @@ class Run:
         return self.modules_json
 
     def boundary(self) -> str:
-        """The repository the root lives in (nearest folder with .git), else the working directory."""
+        """The repository the root lives in (nearest folder with .git); outside git, no bound ("/")."""
         if getattr(self, "_boundary", None) is None:
             here = os.path.realpath(self.root_dir or ".")
             found = None
@@ -63,8 +63,9 @@ class Run:
                 if parent == probe:
                     break
                 probe = parent
-            cwd = os.path.realpath(os.getcwd())
-            self._boundary = found or (cwd if here.startswith(cwd.rstrip(os.sep) + os.sep) or here == cwd else here)
+            # a pull request's checkout is a git repository; a plain folder (an unpacked archive, a
+            # corpus copy) may legitimately call modules beside it, so only git sets a bound
+            self._boundary = found or os.path.abspath(os.sep)
         return self._boundary
 
     def outside(self, parent_dir: str, source: str) -> bool:
