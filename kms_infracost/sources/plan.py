@@ -8,6 +8,7 @@ expression, and which other resources an attribute references (a key version's k
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -202,6 +203,12 @@ class _Configuration:
             value = expr["constant_value"]
             if value is None or value == "":
                 return None, "is empty"
+            if isinstance(value, str) and "${" in value:
+                # JSON-syntax configurations: terraform shows the template itself as the "constant"
+                match = re.fullmatch(r"\$\{\s*(var\.[A-Za-z_][\w-]*)\s*\}", value)
+                if match:
+                    return self.evaluate({"references": [match.group(1)]}, module_path)
+                return None, f"is a template ({value}) that is not known before apply"
             return value, ""
         refs = [r for r in _l(expr.get("references")) if isinstance(r, str)]
         var_refs = [r for r in refs if r.startswith("var.")]
