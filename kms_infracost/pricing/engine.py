@@ -524,10 +524,9 @@ def estimate(
     usage: UsageLookup | None = None,
     horizon_months: int = 12,
 ) -> Estimate:
-    pricer = _Pricer(book, instance_book, days_per_month, usage or _no_usage, inventory)
-    future = _Pricer(book, instance_book, days_per_month, usage or _no_usage, inventory, month=horizon_months)
-    projected = [future.price(r) for r in inventory.resources]
-    _capacity(projected)
+    lookup = usage or _no_usage
+    pricer = _Pricer(book, instance_book, days_per_month, lookup, inventory)
+    past_pricer = _Pricer(book, instance_book, days_per_month, lookup, inventory)
     priced: list[PricedResource] = []
     befores: list[PricedResource] = []
     for resource in inventory.resources:
@@ -536,16 +535,23 @@ def estimate(
             before = resource.before or resource
             if resource.action == model.DELETE:
                 before = _as_existing(resource)
-            past_pricer = _Pricer(book, instance_book, days_per_month, usage or _no_usage, inventory)
             past = past_pricer.price(before)
             item.past_monthly_cost = past.monthly_cost
             befores.append(past)
         priced.append(item)
     _capacity(priced)
-    for now, later in zip(priced, projected):
-        if later.capacity is not None:
-            now.capacity = later.capacity  # an instance must hold the versions rotation will add
     items = _account_items(book, days_per_month, priced)
+    rotating = any(isinstance(r, model.KmsKey) and r.rotation_days is not None for r in inventory.resources)
+    if rotating:  # only rotation makes a later month differ from the first
+        future = _Pricer(book, instance_book, days_per_month, lookup, inventory, month=horizon_months)
+        projected = [future.price(r) for r in inventory.resources]
+        _capacity(projected)
+        for now, later in zip(priced, projected):
+            if later.capacity is not None:
+                now.capacity = later.capacity  # an instance must hold the versions rotation will add
+        projected_items = _account_items(book, days_per_month, projected)
+    else:
+        projected, projected_items = priced, items
     past_items = _account_items(book, days_per_month, befores) if befores else []
     result = Estimate(
         book=book,
@@ -557,7 +563,7 @@ def estimate(
         past_account_total=sum((a.monthly_cost for a in past_items), ZERO) if befores else None,
         horizon_months=horizon_months,
         projected=projected,
-        projected_account_items=_account_items(book, days_per_month, projected),
+        projected_account_items=projected_items,
     )
     return result
 
