@@ -133,9 +133,13 @@ def load_usage_file(path: str) -> UsageFile:
         raise UserError("usage file is not UTF-8 text", path) from None
     except OSError as exc:
         raise UserError(f"cannot read usage file: {exc.strerror}", path) from None
+    import warnings
+
     yaml = YAML(typ="rt")
     try:
-        data = yaml.load(text)
+        with warnings.catch_warnings():  # ruamel warns on reused anchors; the file is judged below instead
+            warnings.simplefilter("ignore")
+            data = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
