@@ -316,7 +316,8 @@ class _Pricer:
             return None
         return self.instance_rates(priced, instance)
 
-    def instance_rates(self, priced: PricedResource, instance: model.KmsInstance) -> InstanceRates | None:
+    def instance_kind(self, priced: PricedResource, instance: model.KmsInstance) -> str | None:
+        """software / hardware from product_version; None (with a note) when no book prices instances."""
         if self.instance_book is None:
             self.note(priced, f"KMS instances are not in price book {self.book.name} ({self.book.currency}); not priced")
             return None
@@ -324,17 +325,17 @@ class _Pricer:
         if kind is None:
             self.note(priced, f"product_version {instance.product_version!r} is not known; priced as software")
             kind = "software"
-        return self.instance_book.pay_as_you_go[kind]
+        return kind
+
+    def instance_rates(self, priced: PricedResource, instance: model.KmsInstance) -> InstanceRates | None:
+        kind = self.instance_kind(priced, instance)
+        return None if kind is None or self.instance_book is None else self.instance_book.pay_as_you_go[kind]
 
     def price_instance(self, priced: PricedResource, instance: model.KmsInstance) -> None:
-        if self.instance_book is None:
-            self.note(priced, f"KMS instances are not in price book {self.book.name} ({self.book.currency}); not priced")
+        kind = self.instance_kind(priced, instance)
+        if kind is None or self.instance_book is None:
             return
         book = self.instance_book
-        kind = book.kind(instance.product_version)
-        if kind is None:
-            self.note(priced, f"product_version {instance.product_version!r} is not known; priced as software")
-            kind = "software"
         if instance.payment_type == "PayAsYouGo":
             rates = book.pay_as_you_go[kind]
             priced.components.append(
