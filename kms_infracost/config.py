@@ -107,8 +107,9 @@ def parse_config(data: dict[str, Any], path: str) -> Config:
         if not isinstance(data["price_book"], str):
             raise UserError("price_book must be a string such as \"kms1-intl\"", path)
         config.price_book = data["price_book"]
-        books_dir = Path(__file__).parent / "pricing" / "books"
-        names = sorted(p.stem for p in books_dir.glob("*.toml"))
+        from kms_infracost.pricing.book import available_books
+
+        names = available_books()
         if config.price_book not in names:
             raise UserError(f"unknown price book {config.price_book!r}{did_you_mean(config.price_book, names)}", path)
     if "days_per_month" in data:
