@@ -17,6 +17,11 @@ HCL_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tfvars", ".tfvars.json", ".hcl")
 _MARKS = (b"alicloud_kms", b"module")
 
 
+def nothing_found(paths: int) -> str:
+    """What both the fast path and the full run say when no KMS resource is found."""
+    return f"No KMS resources found in {paths} path(s): nothing to price."
+
+
 def _nothing_to_price(args: list[str]) -> bool:
     if len(args) < 2 or args[0] not in ("check", "breakdown"):
         return False
@@ -42,7 +47,7 @@ def _nothing_to_price(args: list[str]) -> bool:
 def main() -> None:
     args = sys.argv[1:]
     if _nothing_to_price(args):
-        print(f"No KMS resources found in {len(args) - 1} path(s): nothing to price.")
+        print(nothing_found(len(args) - 1))
         sys.exit(0)
     from kms_infracost.cli import main as full
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kms_infracost import model
-from kms_infracost.entry import HCL_SUFFIXES  # one list for the hook's fast path and the full run
+from kms_infracost.entry import HCL_SUFFIXES, nothing_found  # shared with the hook's fast path
 from kms_infracost.errors import UserError
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def run(options: RunOptions, *, mode: str) -> int:
         if not options.quiet:
             for warning in inventory.warnings:
                 print(f"warning: {warning}", file=sys.stderr)
-        print(f"No KMS resources found in {len(options.paths or ('.',))} path(s): nothing to price.")
+        print(nothing_found(len(options.paths or (".",))))
         return 0
 
     from kms_infracost.policy.thresholds import check_increase, check_instance_capacity, check_thresholds

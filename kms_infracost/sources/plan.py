@@ -8,8 +8,8 @@ expression, and which other resources an attribute references (a key version's k
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
