@@ -52,6 +52,13 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
 NO_NETWORK = str(REPO / "tests" / "support")
 
 
+def git(repo: Path, *args: str) -> str:
+    """Real git in a test repository, with a committer identity whatever the machine has."""
+    identity = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    done = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **identity}, check=True, capture_output=True, text=True)
+    return done.stdout
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """The tool's code runs with internet sockets disabled, in this process and in the ones tests start."""

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import plan, run_cli
+from tests.conftest import git, plan, run_cli
 
 D = Decimal
 
@@ -74,11 +72,6 @@ def test_diff_does_not_apply_absolute_limits() -> None:
     assert run_cli("check", plan("replace_spec"), "--max-total", "1").code == 1
 
 
-def _git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
-
-
 MAIN_V1 = """\
 provider "alicloud" {
   region = "ap-southeast-1"
@@ -101,14 +94,14 @@ resource "alicloud_kms_key" "signing" {
 def test_base_ref_prices_the_same_paths_at_a_commit_without_touching_the_work_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = tmp_path / "repo"
     (repo / "infra").mkdir(parents=True)
-    _git(repo, "init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", "main")
     (repo / "infra" / "main.tf").write_text(MAIN_V1)
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "one key")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "one key")
     (repo / "infra" / "main.tf").write_text(MAIN_V2)
-    _git(repo, "commit", "-q", "-am", "signing key")
+    git(repo, "commit", "-q", "-am", "signing key")
     (repo / "infra" / "notes.txt").write_text("uncommitted\n")  # the work tree has local changes too
-    status_before = _git(repo, "status", "--porcelain")
+    status_before = git(repo, "status", "--porcelain")
     monkeypatch.chdir(repo)
 
     result = run_cli("diff", "--format", "json", "infra", "--base-ref", "HEAD~1")
@@ -118,7 +111,7 @@ def test_base_ref_prices_the_same_paths_at_a_commit_without_touching_the_work_tr
     assert changes == {"alicloud_kms_key.app": ("unchanged", D(0)), "alicloud_kms_key.signing": ("added", D("2.49"))}
     assert (doc["past_total_monthly_cost"], doc["total_monthly_cost"]) == (D("0.06"), D("2.55"))
     assert doc["base"] == "git ref HEAD~1"
-    assert _git(repo, "status", "--porcelain") == status_before
+    assert git(repo, "status", "--porcelain") == status_before
 
     over = run_cli("check", "infra", "--base-ref", "HEAD~1", "--max-increase", "2")
     assert over.code == 1
@@ -128,10 +121,10 @@ def test_base_ref_prices_the_same_paths_at_a_commit_without_touching_the_work_tr
 def test_base_ref_that_does_not_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
-    _git(repo, "init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", "main")
     (repo / "main.tf").write_text(MAIN_V1)
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "one")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "one")
     monkeypatch.chdir(repo)
     result = run_cli("diff", ".", "--base-ref", "nope")
     assert (result.code, result.stderr) == (2, "kms-infracost: error: --base-ref 'nope' is not a commit in this repository; fetch it or fix the name\n")

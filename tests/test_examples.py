@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from tests.conftest import PLANS, REPO, run_cli
+from tests.conftest import PLANS, REPO, git, run_cli
 
 
 @pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml", "pre-commit-config.yaml"])
@@ -32,7 +32,6 @@ def test_github_example_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_gitlab_example_command_runs_against_the_target_branch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import subprocess
     import xml.etree.ElementTree as ET
 
     job = YAML(typ="safe").load((REPO / "examples" / "gitlab-ci.yml").read_text())["kms-cost"]
@@ -41,19 +40,15 @@ def test_gitlab_example_command_runs_against_the_target_branch(tmp_path: Path, m
     args = shlex.split(command)
     assert args[:2] == ["kms-infracost", "check"]
 
-    def git(*a: str) -> None:
-        env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
-        subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True, env={**__import__("os").environ, **env})
-
     (tmp_path / "infra").mkdir()
     main_tf = tmp_path / "infra" / "main.tf"
     main_tf.write_text('provider "alicloud" {\n  region = "cn-hangzhou"\n}\nresource "alicloud_kms_key" "a" {}\n')
-    git("init", "-q", "-b", "main")
-    git("add", "-A")
-    git("commit", "-q", "-m", "base")
-    git("update-ref", "refs/remotes/origin/main", "HEAD")  # what `git fetch origin main` leaves
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    git(tmp_path, "update-ref", "refs/remotes/origin/main", "HEAD")  # what `git fetch origin main` leaves
     main_tf.write_text(main_tf.read_text() + 'resource "alicloud_kms_key" "b" {\n  protection_level = "HSM"\n}\n')
-    git("commit", "-q", "-am", "HSM key")
+    git(tmp_path, "commit", "-q", "-am", "HSM key")
     monkeypatch.chdir(tmp_path)
     result = run_cli(*args[1:], "--max-increase", "0.5")
     assert result.code == 1
