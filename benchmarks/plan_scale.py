@@ -35,7 +35,7 @@ if mode == "tool":
     from kms_infracost.sources.plan import load_plan
     from kms_infracost.pricing.book import select_books
     from kms_infracost.pricing.engine import estimate
-    from kms_infracost.pricing.document import estimate_document
+    from kms_infracost.document import estimate_document
     books = select_books("kms1-intl")
 start_rss = rss_kb()
 t0 = time.perf_counter()

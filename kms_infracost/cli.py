@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -107,36 +106,6 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@dataclass
-class RunOptions:
-    paths: tuple[str, ...]
-    formats: tuple[str, ...] = ()
-    out_files: tuple[str, ...] = ()
-    usage_file: str | None = None
-    config_file: str | None = None
-    price_book: str | None = None
-    default_region: str | None = None
-    days_per_month: int | None = None
-    max_total: Decimal | None = None
-    max_per_key: Decimal | None = None
-    max_projected_total: Decimal | None = None
-    max_increase: Decimal | None = None
-    max_increase_percent: Decimal | None = None
-    base_plan: str | None = None
-    base_ref: str | None = None
-    horizon_months: int | None = None
-    variables: tuple[str, ...] = ()
-    var_files: tuple[str, ...] = ()
-    no_cache: bool = False
-    config_dir: str | None = None
-    soft_fail: bool = False
-    strict: bool = False
-    no_color: bool = False
-    quiet: bool = False
-    verbose: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
 @click.group(cls=KmsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kms-infracost")
 def cli() -> None:
@@ -147,7 +116,7 @@ def cli() -> None:
 @common_options
 def check(**kwargs: Any) -> None:
     """Estimate and apply thresholds and rules; exit 1 when one fails."""
-    from kms_infracost.run import run
+    from kms_infracost.run import RunOptions, run
 
     sys.exit(run(RunOptions(**kwargs), mode="check"))
 
@@ -156,7 +125,7 @@ def check(**kwargs: Any) -> None:
 @common_options
 def breakdown(**kwargs: Any) -> None:
     """Estimate only; never exits 1."""
-    from kms_infracost.run import run
+    from kms_infracost.run import RunOptions, run
 
     sys.exit(run(RunOptions(**kwargs), mode="breakdown"))
 
@@ -165,7 +134,7 @@ def breakdown(**kwargs: Any) -> None:
 @common_options
 def diff(**kwargs: Any) -> None:
     """Cost change against a base (the plan's prior state, --base-plan or --base-ref); policy on the change."""
-    from kms_infracost.run import run
+    from kms_infracost.run import RunOptions, run
 
     sys.exit(run(RunOptions(**kwargs), mode="diff"))
 
@@ -211,6 +180,7 @@ def usage_init(**kwargs: Any) -> None:
 
     Existing entries, values, comments and order are kept; only new resources are added.
     """
+    from kms_infracost.run import RunOptions
     from kms_infracost.run import usage_init as run_usage_init
 
     run_usage_init(RunOptions(**kwargs))

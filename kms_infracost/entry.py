@@ -12,14 +12,9 @@ from __future__ import annotations
 import os
 import sys
 
-#: names the HCL source reads; anything else given on the command line is a plan
-HCL_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tfvars", ".tfvars.json", ".hcl")
+from kms_infracost.sources import HCL_SUFFIXES, nothing_found
+
 _MARKS = (b"alicloud_kms", b"module")
-
-
-def nothing_found(paths: int) -> str:
-    """What both the fast path and the full run say when no KMS resource is found."""
-    return f"No KMS resources found in {paths} path(s): nothing to price."
 
 
 def _nothing_to_price(args: list[str]) -> bool:

@@ -4,16 +4,50 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kms_infracost import model
-from kms_infracost.entry import HCL_SUFFIXES, nothing_found  # shared with the hook's fast path
 from kms_infracost.errors import UserError
+from kms_infracost.sources import HCL_SUFFIXES, nothing_found
 
 if TYPE_CHECKING:
-    from kms_infracost.cli import RunOptions
     from kms_infracost.config import Config
+
+
+@dataclass
+class RunOptions:
+    """What one run was asked to do: the command line's options, owned here so the faces (cli, entry)
+    import the run stage and never the other way round."""
+
+    paths: tuple[str, ...]
+    formats: tuple[str, ...] = ()
+    out_files: tuple[str, ...] = ()
+    usage_file: str | None = None
+    config_file: str | None = None
+    price_book: str | None = None
+    default_region: str | None = None
+    days_per_month: int | None = None
+    max_total: Decimal | None = None
+    max_per_key: Decimal | None = None
+    max_projected_total: Decimal | None = None
+    max_increase: Decimal | None = None
+    max_increase_percent: Decimal | None = None
+    base_plan: str | None = None
+    base_ref: str | None = None
+    horizon_months: int | None = None
+    variables: tuple[str, ...] = ()
+    var_files: tuple[str, ...] = ()
+    no_cache: bool = False
+    config_dir: str | None = None
+    soft_fail: bool = False
+    strict: bool = False
+    no_color: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _plan_like(path: str) -> bool:
@@ -137,10 +171,10 @@ def run(options: RunOptions, *, mode: str) -> int:
         print(nothing_found(len(options.paths or (".",))))
         return 0
 
+    from kms_infracost.document import estimate_document
     from kms_infracost.policy.thresholds import check_increase, check_instance_capacity, check_thresholds
     from kms_infracost.policy.violation import Violation
     from kms_infracost.pricing.book import select_books
-    from kms_infracost.pricing.document import estimate_document
     from kms_infracost.report import renderer
 
     books = select_books(config.price_book)

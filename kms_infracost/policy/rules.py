@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kms_infracost.document import plain_numbers
 from kms_infracost.errors import UserError
 from kms_infracost.policy.violation import Violation
-from kms_infracost.pricing.document import plain_numbers
 
 #: bounds that keep a rule's evaluation proportional to the report, whatever a config says
 MAX_PATH_LENGTH = 2_000

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kms_infracost import model
 from kms_infracost.money import money
 from kms_infracost.policy.violation import Violation
-from kms_infracost.pricing.engine import Estimate
+
+if TYPE_CHECKING:  # the estimate is read, never built, here: policy does not import pricing
+    from kms_infracost.pricing.engine import Estimate
 
 
 def check_thresholds(estimate: Estimate, thresholds: dict[str, Decimal]) -> list[Violation]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kms_infracost.pricing.document import plain_numbers
+from kms_infracost.document import plain_numbers
 
 
 def render(document: dict[str, Any], verbose: bool = False) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal, DivisionByZero, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kms_infracost.sources.hcl import functions
 from kms_infracost.sources.hcl.values import (
@@ -29,9 +29,27 @@ from kms_infracost.sources.hcl.values import (
 )
 
 if TYPE_CHECKING:
-    from kms_infracost.sources.hcl.instance import ModuleInstance
+    from kms_infracost.sources.hcl.config import ModuleConfig
+    from kms_infracost.sources.hcl.context import Run
 
 Node = list[Any]
+
+
+class Scope(Protocol):
+    """What an expression sees of the module instance it is evaluated in. Defined here, by the evaluator
+    that needs it, so instance.py (which implements it) imports this module and never the reverse."""
+
+    run: Run
+    config: ModuleConfig
+    address_prefix: str
+
+    def var(self, name: str) -> Any: ...
+
+    def local(self, name: str) -> Any: ...
+
+    def module_value(self, name: str, ev: Evaluator) -> Any: ...
+
+    def resource_shape(self, address: str) -> list[int] | dict[str, None] | str | None: ...
 
 #: names that are not resource types
 RESERVED = frozenset({"var", "local", "each", "count", "path", "terraform", "data", "module", "self"})
@@ -213,11 +231,11 @@ class Evaluator:
 
     def __init__(
         self,
-        instance: ModuleInstance | None,
+        instance: Scope | None,
         names: dict[str, Any] | None = None,
         refs: list[str] | None = None,
     ) -> None:
-        self.instance: ModuleInstance = instance  # type: ignore[assignment]
+        self.instance: Scope = instance  # type: ignore[assignment]
         self.names = names or {}
         self.refs = refs
         #: messages worth a warning met while evaluating (unsupported functions …)

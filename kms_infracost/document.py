@@ -1,15 +1,18 @@
 """The estimate as plain data: the JSON report's body, also what JSONPath rules are evaluated over.
 
-Amounts stay Decimal here; each report decides how to write them.
+It sits between pricing and what reads its result (policy, reports), so those read plain data and never
+import the pricing package. Amounts stay Decimal here; each report decides how to write them.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kms_infracost import __version__, model
-from kms_infracost.pricing.engine import Estimate, PricedResource
+
+if TYPE_CHECKING:
+    from kms_infracost.pricing.engine import Estimate, PricedResource
 
 SCHEMA_VERSION = "1.0"
 
