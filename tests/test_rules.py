@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import warnings
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PLANS, plan, run_cli
+from tests.conftest import PLANS, REPO, plan, run_cli
 
 README_RULES = """\
 [[rules]]
 id = "no-hsm-outside-prod"
-path = "$.resources[?(@.protection_level == 'HSM' & @.tags.env != 'prod')]"
+path = "$.resources[?(@.protection_level == 'HSM' && @.tags.env != 'prod')]"
 message = "HSM keys cost 16x software keys; use them only in prod"
 
 [[rules]]
 id = "no-advanced-without-rotation"
-path = "$.resources[?(@.spec_class == 'advanced' & @.automatic_rotation != 'Enabled')]"
+path = "$.resources[?(@.spec_class == 'advanced' && @.automatic_rotation != 'Enabled')]"
 message = "advanced keys must rotate (asymmetric keys cannot: use a basic spec or skip with a reason)"
 severity = "warning"
 
@@ -38,10 +39,15 @@ def test_the_readme_rules_on_a_module_used_twice(tmp_path: Path) -> None:
     result = run_cli("check", "--format", "json", "--config", config(tmp_path, README_RULES), plan("module_twice_providers"))
     doc = result.json()
     found = sorted((v["rule"], v["address"] or v["message"].split(":")[0], v["severity"]) for v in doc["violations"])
+    # no resource in this plan has an env tag, so every HSM key is "outside prod"
     assert found == [
         ("max-keys-per-module", "module.tenant_a", "error"),
         ("no-advanced-without-rotation", "module.tenant_a.module.signing.alicloud_kms_key.this", "warning"),
         ("no-advanced-without-rotation", "module.tenant_b.module.signing.alicloud_kms_key.this", "warning"),
+        ("no-hsm-outside-prod", "module.tenant_a.module.signing.alicloud_kms_key.this", "error"),
+        ("no-hsm-outside-prod", "module.tenant_b.alicloud_kms_key.data[0]", "error"),
+        ("no-hsm-outside-prod", 'module.tenant_b.alicloud_kms_key.purpose["search"]', "error"),
+        ("no-hsm-outside-prod", "module.tenant_b.module.signing.alicloud_kms_key.this", "error"),
     ]
     assert result.code == 1
     assert {m["address"]: m["keys"] for m in doc["modules"]} == {
@@ -70,14 +76,57 @@ resource "alicloud_kms_key" "dev_software" {
 """
 
 
-def test_no_hsm_outside_prod_matches_only_the_tagged_dev_hsm_key(tmp_path: Path) -> None:
-    (tmp_path / "infra").mkdir()
-    (tmp_path / "infra" / "main.tf").write_text(TAGGED)
-    result = run_cli("check", "--format", "json", "--config", config(tmp_path, README_RULES), str(tmp_path / "infra"))
-    (violation,) = result.json()["violations"]
-    assert (violation["rule"], violation["address"], violation["line"]) == ("no-hsm-outside-prod", "alicloud_kms_key.dev_hsm", 5)
-    assert violation["message"] == "alicloud_kms_key.dev_hsm: HSM keys cost 16x software keys; use them only in prod"
+UNTAGGED = """
+resource "alicloud_kms_key" "untagged_hsm" {
+  protection_level = "HSM"
+}
+
+resource "alicloud_kms_key" "untagged_software" {
+}
+"""
+
+
+def readme_rules() -> str:
+    """The rules exactly as the README shows them, as a pyproject.toml."""
+    readme = (REPO / "README.md").read_text()
+    block = next(b for b in readme.split("```toml\n")[1:] if b.startswith("[[tool.kms-infracost.rules]]"))
+    return block.split("```", 1)[0]
+
+
+def hsm_violations(tmp_path: Path, rules: str) -> list[tuple[str, int]]:
+    (tmp_path / "infra").mkdir(exist_ok=True)
+    (tmp_path / "infra" / "main.tf").write_text(TAGGED + UNTAGGED)
+    (tmp_path / "pyproject.toml").write_text(rules)
+    result = run_cli("check", "--format", "json", "--config", str(tmp_path / "pyproject.toml"), str(tmp_path / "infra"))
     assert result.code == 1
+    return [(v["address"], v["line"]) for v in result.json()["violations"] if v["rule"] == "no-hsm-outside-prod"]
+
+
+def test_the_readme_hsm_rule_flags_tagged_dev_and_untagged_hsm_keys(tmp_path: Path) -> None:
+    assert hsm_violations(tmp_path, readme_rules()) == [("alicloud_kms_key.dev_hsm", 5), ("alicloud_kms_key.untagged_hsm", 19)]
+
+
+def test_the_readme_variant_for_tagged_keys_only_leaves_untagged_keys_alone(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text()
+    variant = next(line for line in readme.splitlines() if "@.tags.env && @.tags.env != 'prod'" in line).split("`")[1]
+    rules = readme_rules().replace("$.resources[?(@.protection_level == 'HSM' && @.tags.env != 'prod')]", variant)
+    assert variant in rules
+    assert hsm_violations(tmp_path, rules) == [("alicloud_kms_key.dev_hsm", 5)]
+
+
+def test_a_lone_ampersand_means_and_without_a_deprecation_warning(tmp_path: Path) -> None:
+    rules = readme_rules().replace(" && ", " & ")
+    assert " & @.tags.env" in rules
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert hsm_violations(tmp_path, rules) == [("alicloud_kms_key.dev_hsm", 5), ("alicloud_kms_key.untagged_hsm", 19)]
+
+
+def test_an_ampersand_inside_a_quoted_value_is_left_alone() -> None:
+    from kms_infracost.policy.rules import normalise_path
+
+    assert normalise_path("$.r[?(@.a == 'R&D' & @.b == \"x&&y\")]") == "$.r[?(@.a == 'R&D' && @.b == \"x&&y\")]"
+    assert normalise_path("$.r[?(@.a == 'it\\'s & more' && @.b)]") == "$.r[?(@.a == 'it\\'s & more' && @.b)]"
 
 
 def test_a_filter_on_monthly_cost_points_at_the_resource_line(tmp_path: Path) -> None:

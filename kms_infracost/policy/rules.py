@@ -1,4 +1,10 @@
-"""JSONPath rules over the JSON report (jsonpath-ng's extended parser): a rule fails where its path matches."""
+"""JSONPath rules over the JSON report (jsonpath-ng's extended parser): a rule fails where its path matches.
+
+Filters follow RFC 9535, which jsonpath-ng implements from 1.13 on (the lowest version we allow): a comparison
+with a member the object lacks is false, except `!=`, which is true (`@.tags.env != 'prod'` matches an untagged
+key); `&&`, `||` and `!` combine tests. Older jsonpath-ng treated a missing member as never matching, so the same
+rule meant something else; pyproject.toml therefore requires 1.13 or newer and CI runs the lowest and the newest.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,39 @@ from kms_infracost.policy.violation import Violation
 #: bounds that keep a rule's evaluation proportional to the report, whatever a config says
 MAX_PATH_LENGTH = 2_000
 MAX_DESCENTS = 2
+
+
+def normalise_path(path: str) -> str:
+    """The rule's path with a lone `&` written as `&&`, outside quoted strings.
+
+    jsonpath-ng 1.13 to 1.16 accept both, deprecate `&` and will drop it in 2.0; configs written with `&` keep
+    meaning the same thing without a deprecation warning.
+    """
+    out: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(path):
+        char = path[i]
+        if quote:
+            out.append(char)
+            if char == "\\" and i + 1 < len(path):
+                out.append(path[i + 1])
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+            out.append(char)
+        elif char == "&":
+            run = 1
+            while i + run < len(path) and path[i + run] == "&":
+                run += 1
+            out.append("&&" if run == 1 else "&" * run)
+            i += run - 1
+        else:
+            out.append(char)
+        i += 1
+    return "".join(out)
 
 
 def _resource_of(match: Any, document: dict[str, Any]) -> dict[str, Any] | None:
@@ -41,7 +80,7 @@ def evaluate_rules(rules: list[dict[str, str]], document: dict[str, Any]) -> lis
                 f"{MAX_DESCENTS} are allowed so a rule cannot make evaluation explode"
             )
         try:
-            expression = parse(rule["path"])
+            expression = parse(normalise_path(path))
         except (JsonPathParserError, JsonPathLexerError) as exc:
             raise UserError(f"rule {rule['id']}: path {rule['path']!r} does not parse: {exc}") from None
         except RecursionError:
