@@ -91,8 +91,10 @@ def resource_document(priced: PricedResource, projected: PricedResource | None =
         "file": r.file,
         "line": r.line,
         "tags": dict(r.tags),
-        "assumptions": list(r.assumptions),
+        "assumptions": [*r.assumptions, *priced.assumptions],
         "notes": list(priced.notes),
+        "priced": priced.priced,
+        "unpriced": list(priced.unpriced),
     }
     doc.update({k: v for k, v in _key_fields(r).items() if k not in doc})
     if priced.capacity is not None:
@@ -146,6 +148,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             "currency": book.currency,
             "effective_date": book.effective_date,
             "source": book.source,
+            "sources": [dict(entry) for entry in book.sources],
         },
         "instance_price_book": None
         if estimate.instance_book is None
@@ -155,6 +158,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             "currency": estimate.instance_book.currency,
             "effective_date": estimate.instance_book.effective_date,
             "source": estimate.instance_book.source,
+            "sources": [dict(entry) for entry in estimate.instance_book.sources],
         },
         "days_per_month": estimate.days_per_month,
         "currency": book.currency,
@@ -176,6 +180,11 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             for a in estimate.account_items
         ],
         "modules": _modules(estimate),
+        "unpriced": [
+            {"address": p.resource.address, "root": p.resource.root, "priced_in_part": p.priced, "reasons": list(p.unpriced)}
+            for p in grouped(estimate.resources)
+            if p.unpriced
+        ],
         "violations": [],
         "warnings": list(estimate.warnings),
     }

@@ -19,6 +19,20 @@ CIPHERTEXT = "alicloud_kms_ciphertext"
 #: resource types the tool models; every other alicloud_kms_* type is reported as not priced.
 KMS_TYPES = (KEY, KEY_VERSION, ALIAS, INSTANCE, SECRET, CIPHERTEXT)
 
+#: other alicloud_kms_* types that configure access to a KMS instance and cost nothing of their own
+FREE_TYPES = (
+    "alicloud_kms_policy",
+    "alicloud_kms_network_rule",
+    "alicloud_kms_application_access_point",
+    "alicloud_kms_client_key",
+)
+#: billed alicloud_kms_* types no price book covers, with the reason a report gives
+UNPRICED_TYPES = {
+    "alicloud_kms_value_added_service": (
+        "a KMS value-added service is billed by Alibaba Cloud, but no price book here has its price; not priced"
+    ),
+}
+
 CREATE, UPDATE, DELETE, REPLACE, NOOP = "create", "update", "delete", "replace", "no-op"
 
 

@@ -215,9 +215,10 @@ def run(options: RunOptions, *, mode: str) -> int:
             violations.extend(evaluate_rules(config.rules, document))
         if options.strict:
             for priced in result.resources:
-                for text in priced.resource.assumptions:
+                stated = [("strict-assumption", t) for t in [*priced.resource.assumptions, *priced.assumptions]]
+                for rule, text in [*stated, *(("strict-unpriced", t) for t in priced.unpriced)]:
                     violations.append(
-                        Violation(rule="strict-assumption", address=priced.resource.address,
+                        Violation(rule=rule, address=priced.resource.address,
                                   message=f"{priced.resource.address}: {text} (--strict)",
                                   file=priced.resource.file, line=priced.resource.line)
                     )

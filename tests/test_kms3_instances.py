@@ -29,17 +29,18 @@ def test_software_subscription_instance_with_five_keys_costs_500_a_month() -> No
     assert doc["instance_price_book"]["name"] == "kms3-intl"
 
 
-def test_hardware_pay_as_you_go_instance_three_keys_two_secrets_200_qps() -> None:
+def test_hardware_pay_as_you_go_instance_three_keys_two_secrets_without_peak_qps() -> None:
     doc = report(plan("kms_instance_payg_hardware"))
-    # 9 x 30 + 3 x 0.03 x 30 + 2 x 0.013 x 30 + 0.5 x 200 x 30
-    assert doc["total_monthly_cost"] == D("3273.48")
+    # 9 x 30 + 3 x 0.03 x 30 + 2 x 0.013 x 30; QPS is usage and none is given: spec 200 bills nothing
+    assert doc["total_monthly_cost"] == D("273.48")
     by = {r["address"]: r for r in doc["resources"]}
     instance = by["alicloud_kms_instance.hsm"]
     assert [(c["name"], c["quantity"], c["unit_price"], c["monthly_cost"]) for c in instance["cost_components"]] == [
         ("Instance (hardware, pay-as-you-go)", D(30), D(9), D(270)),
-        ("Peak QPS (daily peak)", D(6000), D("0.5"), D(3000)),
+        ("Peak QPS (daily peak)", D(0), D("0.5"), D(0)),
     ]
-    assert instance["cost_components"][1]["usage_source"] == "assumed from the instance's spec"
+    assert instance["cost_components"][1]["usage_source"] == "not given: depends on usage"
+    assert [a.split(":")[0] for a in instance["assumptions"]] == ["peak_qps not given"]
     assert by["alicloud_kms_key.hsm[0]"]["monthly_cost"] == D("0.9")
     secrets = [r for r in doc["resources"] if r["type"] == "alicloud_kms_secret"]
     assert [s["monthly_cost"] for s in secrets] == [D("0.39"), D("0.39")]
@@ -51,6 +52,8 @@ def test_peak_qps_from_the_usage_file(tmp_path: Path) -> None:
     doc = report(plan("kms_instance_payg_hardware"), "--usage-file", str(usage))
     # 270 + 2.70 + 0.78 + 0.5 x 50 x 30
     assert doc["total_monthly_cost"] == D("1023.48")
+    instance = next(r for r in doc["resources"] if r["address"] == "alicloud_kms_instance.hsm")
+    assert instance["assumptions"] == []
 
 
 def test_instance_and_its_keys_are_grouped_in_the_table() -> None:

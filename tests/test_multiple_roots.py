@@ -45,5 +45,5 @@ def test_same_addresses_in_two_roots_stay_apart(tmp_path: Path) -> None:
     assert capacity == [1, 3]
     (violation,) = doc["violations"]
     assert violation["rule"] == "instance_capacity" and violation["file"].endswith("b/main.tf")
-    # 2 x (4.5 + 0.5 x 10) x 30 + 4 keys x 0.03 x 30
-    assert doc["total_monthly_cost"] == Decimal("573.6")
+    # 2 x 4.5 x 30 + 4 keys x 0.03 x 30 (QPS is usage: none given)
+    assert doc["total_monthly_cost"] == Decimal("273.6")

@@ -20,14 +20,17 @@ class PriceRow:
     protection_level: str = "*"
     spec_class: str = "*"
     column: str = "*"
+    #: who created the key: "user", or "service" (an Alibaba Cloud service, alias acs/...)
+    creator: str = "*"
 
-    def matches(self, protection_level: str, spec_class: str, column: str) -> bool:
+    def matches(self, protection_level: str, spec_class: str, column: str, creator: str = "user") -> bool:
         return all(
             want == "*" or want == have
             for want, have in (
                 (self.protection_level, protection_level),
                 (self.spec_class, spec_class),
                 (self.column, column),
+                (self.creator, creator),
             )
         )
 
@@ -58,6 +61,10 @@ class PriceBook:
     tiers: tuple[Tier, ...] = field(default=())
     #: the book that prices what this one does not (KMS 1.0 keys <-> KMS 3.0 instances)
     companion: str | None = None
+    #: region class -> why its column is an extrapolation (the source prices other regions only)
+    extrapolated: dict[str, str] = field(default_factory=dict)
+    #: the public documents behind the figures, each with title, publisher, version or date, URL
+    sources: tuple[dict[str, str], ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -73,16 +80,16 @@ class PriceBook:
     def column(self, region_class: str) -> str:
         return self.columns.get(region_class, next(iter(self.columns.values())))
 
-    def hosting_price(self, protection_level: str, spec_class: str, column: str) -> Decimal | None:
-        return _first(self.hosting, protection_level, spec_class, column)
+    def hosting_price(self, protection_level: str, spec_class: str, column: str, creator: str = "user") -> Decimal | None:
+        return _first(self.hosting, protection_level, spec_class, column, creator)
 
-    def api_price(self, spec_class: str, column: str) -> Decimal | None:
-        return _first(self.api, "*", spec_class, column)
+    def api_price(self, spec_class: str, column: str, creator: str = "user") -> Decimal | None:
+        return _first(self.api, "*", spec_class, column, creator)
 
 
-def _first(rows: tuple[PriceRow, ...], protection: str, spec_class: str, column: str) -> Decimal | None:
+def _first(rows: tuple[PriceRow, ...], protection: str, spec_class: str, column: str, creator: str) -> Decimal | None:
     for row in rows:
-        if row.matches(protection, spec_class, column):
+        if row.matches(protection, spec_class, column, creator):
             return row.price
     return None
 
@@ -112,6 +119,29 @@ def is_instance_book(name: str) -> bool:
     return "product_versions" in _read_book(name)
 
 
+SOURCE_FIELDS = ("publisher", "title", "version", "updated", "url", "used_for")
+
+
+def _sources(data: dict[str, Any]) -> tuple[dict[str, str], ...]:
+    """A book's `[[sources]]`: the public documents its figures come from."""
+    return tuple({k: str(entry[k]) for k in SOURCE_FIELDS if k in entry} for entry in data.get("sources", []))
+
+
+def cite(sources: tuple[dict[str, str], ...]) -> str:
+    """One line per book for people: publisher: title, version or last update, URL; documents joined by "; "."""
+    parts = []
+    for entry in sources:
+        text = f"{entry['publisher']}: {entry['title']}" if "publisher" in entry else entry["title"]
+        if "version" in entry:
+            text += f", document version {entry['version']}"
+        if "updated" in entry:
+            text += f", last updated {entry['updated']}"
+        if "url" in entry:
+            text += f", {entry['url']}"
+        parts.append(text)
+    return "; ".join(parts)
+
+
 @dataclass(frozen=True)
 class InstanceRates:
     instance_per_day: Decimal
@@ -139,6 +169,7 @@ class InstanceBook:
     companion: str | None
     kms1_end_of_service: str
     product_versions: dict[str, str]
+    sources: tuple[dict[str, str], ...]
     subscription: dict[str, SubscriptionRate]
     pay_as_you_go: dict[str, InstanceRates]
 
@@ -155,10 +186,11 @@ def load_instance_book(name: str) -> InstanceBook:
         name=data["name"],
         title=data["title"],
         currency=data["currency"],
-        source=data["source"],
+        source=cite(_sources(data)),
         effective_date=str(data["effective_date"]),
         companion=data.get("companion"),
         kms1_end_of_service=str(data.get("kms1_end_of_service", "")),
+        sources=_sources(data),
         product_versions={str(k): str(v) for k, v in data["product_versions"].items()},
         subscription={
             row["kind"]: SubscriptionRate(dec(row["monthly_price"]), int(row["key_num"]), int(row["spec"]))
@@ -200,6 +232,7 @@ def load_book(name: str) -> PriceBook:
                 protection_level=str(r.get("protection_level", "*")),
                 spec_class=str(r.get("spec_class", "*")),
                 column=str(r.get("column", "*")),
+                creator=str(r.get("creator", "*")),
             )
             for r in data.get(key, [])
         )
@@ -208,7 +241,7 @@ def load_book(name: str) -> PriceBook:
         name=data["name"],
         title=data["title"],
         currency=data["currency"],
-        source=data["source"],
+        source=cite(_sources(data)),
         effective_date=str(data["effective_date"]),
         hosting_unit=data["hosting_unit"],
         api_calls_per_unit=int(data["api_calls_per_unit"]),
@@ -228,6 +261,8 @@ def load_book(name: str) -> PriceBook:
             for t in data.get("tiers", [])
         ),
         companion=data.get("companion"),
+        extrapolated={str(k): str(v) for k, v in data.get("extrapolated", {}).items()},
+        sources=_sources(data),
         raw=data,
     )
 

@@ -51,6 +51,15 @@ class PricedResource:
     versions: Decimal = Decimal(1)
     #: for a new KMS 1.0 key: what it would cost per month inside a pay-as-you-go KMS 3.0 instance
     kms3_alternative: Decimal | None = None
+    #: what pricing had to assume (beside the source's own assumptions on the resource); --strict fails on them
+    assumptions: list[str] = field(default_factory=list)
+    #: why the resource, or part of it, is not priced: never a silent 0
+    unpriced: list[str] = field(default_factory=list)
+
+    @property
+    def priced(self) -> bool:
+        """False when nothing of the resource could be priced (its cost is unknown, not 0)."""
+        return not (self.unpriced and not self.components)
 
     @property
     def monthly_cost(self) -> Decimal:
@@ -136,6 +145,27 @@ class _Pricer:
         if warn:
             self.warnings.append(f"{priced.resource.address}: {text}")
 
+    def assume(self, priced: PricedResource, text: str) -> None:
+        """A stated assumption: a note, a warning, and a failure under --strict."""
+        if text not in priced.assumptions:
+            priced.assumptions.append(text)
+            self.note(priced, text)
+
+    def not_priced(self, priced: PricedResource, text: str) -> None:
+        """Something the books have no price for: listed as unpriced with the reason, never a silent 0."""
+        priced.unpriced.append(text)
+        self.note(priced, text)
+
+    def column(self, priced: PricedResource) -> str:
+        """The book's price column for the resource's region, with an assumption where that is an extrapolation."""
+        why = self.book.extrapolated.get(priced.region_class)
+        if why:
+            self.assume(priced, why)
+        return self.book.column(priced.region_class)
+
+    def is_service_key(self, key: model.KmsKey) -> bool:
+        return key.service_key or self.usage(key).values.get("service_key") == 1
+
     def region_class(self, resource: model.Resource, priced_notes: list[str]) -> str:
         cls, known = region_table().classify(resource.region)
         if not known:
@@ -171,8 +201,10 @@ class _Pricer:
             self.price_instance(priced, resource)
         elif isinstance(resource, model.KmsSecret):
             self.price_secret(priced, resource)
+        elif resource.type in model.FREE_TYPES:
+            self.note(priced, "access control of a KMS instance: no charge of its own", warn=False)
         else:
-            self.note(priced, f"{resource.type} is not billed by KMS on its own; not priced", warn=False)
+            self.not_priced(priced, model.UNPRICED_TYPES.get(resource.type, f"{resource.type} is in no price book; not priced"))
         return priced
 
     def version_days(self, start: Decimal, rotation_days: Decimal | None) -> tuple[Decimal, Decimal]:
@@ -189,13 +221,17 @@ class _Pricer:
         return total, start + int(Decimal(first + days - 1) // rotation_days)
 
     def hosting(self, priced: PricedResource, key: model.KmsKey, spec_class: str, version_days: Decimal, source: str | None) -> None:
-        column = self.book.column(priced.region_class)
-        price = self.book.hosting_price(key.protection_level, spec_class, column)
+        column = self.column(priced)
+        creator = "service" if self.is_service_key(key) else "user"
+        price = self.book.hosting_price(key.protection_level, spec_class, column, creator)
         if price is None:
-            self.note(priced, f"no hosting price for {key.protection_level} {spec_class} keys in {self.book.name}; priced at 0")
-            price = ZERO
+            self.not_priced(priced, f"no hosting price for {key.protection_level} {spec_class} keys in {self.book.name}; not included")
+            return
         unit_word = "version-day" if self.book.per_version else "key-day"
-        name = f"Key hosting ({key.protection_level.lower()}, {spec_class})"
+        name = (
+            "Key hosting (service key)" if creator == "service"
+            else f"Key hosting ({key.protection_level.lower()}, {spec_class})"
+        )
         priced.components.append(
             CostComponent(
                 name=name,
@@ -212,10 +248,10 @@ class _Pricer:
         usage = self.usage(key)
         spec_class = self.key_class(priced, key)
         priced.spec_class = spec_class
-        if key.service_key or usage.values.get("service_key") == 1:
+        service = self.is_service_key(key)
+        if service:
             source = usage.sources.get("service_key", "configuration")
-            self.note(priced, f"service key ({source}): free", warn=False)
-            return
+            self.note(priced, f"service key ({source}): priced by the service-key rows of {self.book.name}", warn=False)
         if key.status == "PendingDeletion":
             self.note(priced, "PendingDeletion: not charged", warn=False)
             return
@@ -234,15 +270,15 @@ class _Pricer:
             version_days, versions_from = self.days, None
         self.hosting(priced, key, spec_class, version_days, versions_from)
         calls, c_source = usage.get("monthly_api_calls", ZERO)
-        column = self.book.column(priced.region_class)
-        api = self.book.api_price(spec_class, column)
+        column = self.column(priced)
+        api = self.book.api_price(spec_class, column, "service" if service else "user")
         if api is None:
-            self.note(priced, f"no API price for {spec_class} keys in {self.book.name}; priced at 0")
-            api = ZERO
+            self.not_priced(priced, f"no API price for {spec_class} keys in {self.book.name}; API calls not included")
+            return
         per = self.book.api_calls_per_unit
         priced.components.append(
             CostComponent(
-                name=f"API calls ({spec_class}, {column.replace('_', ' ')})",
+                name=f"API calls ({'service key' if service else spec_class}, {column.replace('_', ' ')})",
                 unit=f"{per // 1000}k calls",
                 quantity=calls / per,
                 unit_price=api,
@@ -252,7 +288,7 @@ class _Pricer:
         )
         if key.status == "Disabled" and calls:
             self.note(priced, "Disabled keys still pay hosting but refuse cryptographic calls; check monthly_api_calls")
-        if key.action in (model.CREATE, model.REPLACE) and self.instance_book is not None:
+        if key.action in (model.CREATE, model.REPLACE) and self.instance_book is not None and not service:
             rates = self.instance_book.pay_as_you_go.get("software")
             if rates is not None:
                 alternative = version_days * rates.key_version_per_day
@@ -319,12 +355,18 @@ class _Pricer:
     def instance_kind(self, priced: PricedResource, instance: model.KmsInstance) -> str | None:
         """software / hardware from product_version; None (with a note) when no book prices instances."""
         if self.instance_book is None:
-            self.note(priced, f"KMS instances are not in price book {self.book.name} ({self.book.currency}); not priced")
+            self.not_priced(
+                priced, f"KMS instances are not in price book {self.book.name} ({self.book.currency}); not priced"
+            )
             return None
         kind = self.instance_book.kind(instance.product_version)
         if kind is None:
-            self.note(priced, f"product_version {instance.product_version!r} is not known; priced as software")
-            kind = "software"
+            known = ", ".join(f"{v} {k}" for v, k in self.instance_book.product_versions.items())
+            self.not_priced(
+                priced,
+                f"product_version {instance.product_version!r} is an edition {self.instance_book.name} has no price "
+                f"for (it prices {known}); not priced",
+            )
         return kind
 
     def instance_rates(self, priced: PricedResource, instance: model.KmsInstance) -> InstanceRates | None:
@@ -350,12 +392,13 @@ class _Pricer:
             usage = self.usage(instance)
             if "peak_qps" in usage.values:
                 qps, source = usage.get("peak_qps", ZERO)
-            elif instance.spec is not None:
-                qps, source = Decimal(instance.spec), "assumed from the instance's spec"
-                self.note(priced, f"peak_qps not given; assumed the instance's spec, {instance.spec} QPS every day")
-            else:
-                qps, source = ZERO, None
-                self.note(priced, "peak_qps not given and no spec set; priced at 0 QPS")
+            else:  # QPS is usage, like API calls: spec does not bill on pay-as-you-go
+                qps, source = ZERO, "not given: depends on usage"
+                self.assume(
+                    priced,
+                    "peak_qps not given: the QPS fee depends on usage (0.5 per QPS of the day's peak a day) and is "
+                    "priced at 0; set peak_qps in a usage file or annotation",
+                )
             priced.components.append(
                 CostComponent(
                     name="Peak QPS (daily peak)",
@@ -379,6 +422,13 @@ class _Pricer:
         if instance.payment_type != "Subscription":
             self.note(priced, f"payment_type {instance.payment_type!r} is not known; priced as a subscription")
         rate = book.subscription[kind]
+        if instance.spec is not None and instance.spec < rate.spec:
+            self.not_priced(
+                priced,
+                f"spec = {instance.spec} is a smaller edition than the {rate.spec} QPS one {book.name} prices; "
+                "its fee is not in the book: not priced",
+            )
+            return
         priced.components.append(
             CostComponent(
                 name=f"Instance ({kind}, subscription)",
@@ -391,7 +441,7 @@ class _Pricer:
         for attr, base in (("spec", rate.spec), ("key_num", rate.key_num)):
             value = getattr(instance, attr)
             if value is not None and value > base:
-                self.note(
+                self.not_priced(
                     priced,
                     f"{attr} = {value} is above the base {base} priced by {book.name}; "
                     "the extra capacity's fee is not in the book and is not included",
@@ -399,7 +449,9 @@ class _Pricer:
 
     def price_secret(self, priced: PricedResource, secret: model.KmsSecret) -> None:
         if secret.instance_address is None and secret.dkms_instance_id is None:
-            self.note(priced, "a secret outside a KMS instance is not in any price book; not priced")
+            self.not_priced(
+                priced, "a secret outside a KMS instance (KMS 1.0 Secrets Manager) has no price in any book; not priced"
+            )
             return
         rates = self.pay_as_you_go_rates(priced, secret.instance_address, secret.dkms_instance_id)
         if rates is None:
@@ -418,7 +470,7 @@ class _Pricer:
         key = self.keys.get((version.root, version.key_address or ""))
         if key is None:
             key = model.KmsKey(address="", type=model.KEY, name="", region=version.region)
-            self.note(priced, "its key is not in this configuration; priced as a software basic key version")
+            self.assume(priced, "its key is not in this configuration; assumed an enabled software basic key outside any instance")
         priced.spec_class = self.key_class(priced, key)
         if key.status == "PendingDeletion":
             self.note(priced, "its key is PendingDeletion: not charged", warn=False)

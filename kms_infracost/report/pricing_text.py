@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from kms_infracost.pricing.book import InstanceBook, PriceBook
+from kms_infracost.pricing.book import InstanceBook, PriceBook, cite
+
+
+def _sources(sources: tuple[dict[str, str], ...]) -> list[str]:
+    """One line per public document, with what the book takes from it."""
+    lines = []
+    for entry in sources:
+        used = f" ({entry['used_for']})" if "used_for" in entry else ""
+        lines.append(f"    {cite((entry,))}{used}")
+    return ["  sources"] + lines
 
 
 def render_book(
@@ -15,7 +24,7 @@ def render_book(
         f"Price book {book.name}: {book.title}",
         f"  currency        {book.currency}",
         f"  effective date  {book.effective_date}",
-        f"  source          {book.source}",
+        *_sources(book.sources),
         f"  month           {days_per_month} days",
         "",
         "Spec classes:",
@@ -23,16 +32,18 @@ def render_book(
     out += [f"  {cls:<14}{', '.join(specs)}" for cls, specs in book.spec_classes.items()]
     out += ["", "Region class -> price column:"]
     out += [f"  {cls:<14}{column}" for cls, column in book.columns.items()]
+    out += [f"  {cls}: assumption: {why}" for cls, why in book.extrapolated.items()]
     out += ["", f"Key hosting, {book.currency} per {book.hosting_unit} per day:"]
     for row in book.hosting:
         out.append(
-            f"  protection {row.protection_level:<9} spec class {row.spec_class:<9} column {row.column:<17} {row.price}"
+            f"  creator {row.creator:<8} protection {row.protection_level:<9} spec class {row.spec_class:<9} "
+            f"column {row.column:<17} {row.price}"
         )
     for tier in book.tiers:
         out.append(f"  account tier: {tier.name}: {tier.price_beyond} beyond the first {tier.first_units:,}")
     out += ["", f"API calls, {book.currency} per {book.api_calls_per_unit:,} cryptographic calls:"]
     for row in book.api:
-        out.append(f"  spec class {row.spec_class:<9} column {row.column:<17} {row.price}")
+        out.append(f"  creator {row.creator:<8} spec class {row.spec_class:<9} column {row.column:<17} {row.price}")
     if book.free_api_calls_per_month:
         out.append(f"  account-wide free quota: {book.free_api_calls_per_month:,} calls per month")
     if region is not None:
@@ -48,7 +59,7 @@ def render_instance_book(book: InstanceBook) -> str:
         f"Price book {book.name}: {book.title}",
         f"  currency        {book.currency}",
         f"  effective date  {book.effective_date}",
-        f"  source          {book.source}",
+        *_sources(book.sources),
         f"  KMS 1.0 end of service {book.kms1_end_of_service}",
         "",
         "product_version -> kind: " + ", ".join(f"{k} = {v}" for k, v in book.product_versions.items()),

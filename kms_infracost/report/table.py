@@ -25,7 +25,8 @@ def _resource_rows(res: dict[str, Any], verbose: bool, horizon: int) -> list[tup
     action = res["action"]
     marker = {"create": "+", "delete": "-", "update": "~", "replace": "-/+", "no-op": " "}.get(action, "?")
     indent = "  " if res.get("instance_address") else ""  # inside a KMS instance listed above it
-    rows = [(f"{marker} {indent}{res['address']}", res["region"], spec, fmt_money(res["monthly_cost"]))]
+    shown = fmt_money(res["monthly_cost"]) if res.get("priced", True) else "not priced"
+    rows = [(f"{marker} {indent}{res['address']}", res["region"], spec, shown)]
     for c in res["cost_components"]:
         detail = f"{fmt_number(c['quantity'])} {c['unit']} x {fmt_number(c['unit_price'])}"
         if verbose and c.get("usage_source"):
@@ -104,6 +105,12 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
         lines.append(
             f"{no_usage} key(s) priced at 0 API calls (no usage given): "
             "set monthly_api_calls in a usage file to include them."
+        )
+    unpriced = [res["address"] for res in document["resources"] if res.get("unpriced")]
+    if unpriced:
+        lines.append(
+            f"{len(unpriced)} resource(s) not priced, or not in full (no price in the books; reasons above): "
+            + ", ".join(unpriced)
         )
     violations = document.get("violations", [])
     failed = [v for v in violations if not v["skipped"] and v.get("severity", "error") == "error"]

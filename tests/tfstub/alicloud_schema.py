@@ -440,6 +440,31 @@ KMS_CIPHERTEXT = Schema(
 )
 
 
+KMS_VALUE_ADDED_SERVICE = Schema(
+    description="Provides a KMS Value Added Service resource (a paid add-on bought by subscription).",
+    attrs=(
+        _id(),
+        Attr("value_added_service", STRING, optional=True, force_new=True, description="The value-added service type."),
+        Attr("payment_type", STRING, optional=True, computed=True, force_new=True),
+        Attr("period", NUMBER, optional=True, description="Purchase cycle, in months."),
+        Attr("renew_period", NUMBER, optional=True),
+        Attr("renew_status", STRING, optional=True),
+        Attr("status", STRING, computed=True),
+        Attr("create_time", STRING, computed=True),
+    ),
+    on_create={
+        "id": lambda s, c: "kms_vas-" + c["digest"][:16],
+        "payment_type": lambda s, c: "Subscription",
+        "status": lambda s, c: "Running",
+        "create_time": lambda s, c: FIXED_CREATE_TIME,
+    },
+    checks={
+        "payment_type": _one_of("Subscription"),
+        "renew_status": _one_of("AutoRenewal", "ManualRenewal"),
+    },
+)
+
+
 # --------------------------------------------------------------------------------------------------------
 # Data sources
 # --------------------------------------------------------------------------------------------------------
@@ -548,6 +573,7 @@ RESOURCES: dict[str, Schema] = {
     "alicloud_kms_instance": KMS_INSTANCE,
     "alicloud_kms_secret": KMS_SECRET,
     "alicloud_kms_ciphertext": KMS_CIPHERTEXT,
+    "alicloud_kms_value_added_service": KMS_VALUE_ADDED_SERVICE,
 }
 
 DATA_SOURCES: dict[str, Schema] = {
