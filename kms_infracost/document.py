@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kms_infracost import __version__, model
+from kms_infracost.warning_codes import group
 
 if TYPE_CHECKING:
     from kms_infracost.pricing.engine import Estimate, PricedResource
@@ -186,7 +187,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             if p.unpriced
         ],
         "violations": [],
-        "warnings": list(estimate.warnings),
+        "warnings": group(estimate.warnings),
     }
     if has_past:
         past = estimate.past_total_monthly_cost

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from kms_infracost import model
 from kms_infracost.errors import UserError
 from kms_infracost.sources import HCL_SUFFIXES, nothing_found
+from kms_infracost.warning_codes import group as group_warnings
+from kms_infracost.warning_codes import without
 
 if TYPE_CHECKING:
     from kms_infracost.config import Config
@@ -47,6 +49,7 @@ class RunOptions:
     no_color: bool = False
     quiet: bool = False
     verbose: bool = False
+    ignore_warnings: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -165,9 +168,7 @@ def run(options: RunOptions, *, mode: str) -> int:
     base = _base_inventory(options, config)
     if not inventory.resources and base is None and options.formats in ((), ("table",)) and not options.out_files:
         # the common pre-commit case: nothing to price, so nothing more to import
-        if not options.quiet:
-            for warning in inventory.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+        show_warnings(group_warnings(without(inventory.warnings, ignored_warnings(options, config))), options)
         print(nothing_found(len(options.paths or (".",))))
         return 0
 
@@ -186,7 +187,7 @@ def run(options: RunOptions, *, mode: str) -> int:
         )
 
     usage_file = None
-    usage_warnings: list[str] = []
+    usage_warnings: list[model.Warning] = []
     if config.usage_file:
         from kms_infracost.usage.usagefile import load_usage_file
 
@@ -200,7 +201,7 @@ def run(options: RunOptions, *, mode: str) -> int:
 
         base_result, _ = _priced(base[0], config, usage_file, books)
         result = compare(result, base_result, base[1])
-    result.warnings[:0] = usage_warnings
+    result.warnings = without(usage_warnings + result.warnings, ignored_warnings(options, config))
     document = estimate_document(result)
 
     violations: list[Violation] = []
@@ -253,9 +254,7 @@ def run(options: RunOptions, *, mode: str) -> int:
         given = options.out_files[index] if index < len(options.out_files) else "-"
         outputs.append((None if given == "-" else given, text))
 
-    if not options.quiet:
-        for warning in document["warnings"]:
-            print(f"warning: {warning}", file=sys.stderr)
+    show_warnings(document["warnings"], options)
     for destination, text in outputs:  # everything rendered before anything is written
         if destination is None:
             sys.stdout.write(text)
@@ -265,6 +264,22 @@ def run(options: RunOptions, *, mode: str) -> int:
     if failed and enforce and not options.soft_fail:
         return 1
     return 0
+
+
+def ignored_warnings(options: RunOptions, config: Config) -> set[str]:
+    from kms_infracost.config import warning_code
+
+    return {*config.ignore_warnings, *(warning_code(given) for given in options.ignore_warnings)}
+
+
+def show_warnings(entries: list[dict[str, Any]], options: RunOptions) -> None:
+    """One line per kind of warning on stderr (every place under it with -v); nothing with -q."""
+    if options.quiet:
+        return
+    from kms_infracost.warning_codes import lines
+
+    for text in lines(entries, options.verbose):
+        print(text, file=sys.stderr)
 
 
 def usage_init(options: RunOptions) -> None:
