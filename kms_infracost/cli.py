@@ -91,6 +91,8 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="HCL source: set a root variable, as terraform's -var."),
         click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False),
                      help="HCL source: read root variables from a .tfvars / .tfvars.json file."),
+        click.option("--exclude-path", "exclude_paths", multiple=True, metavar="GLOB",
+                     help="Leave out folders matching this glob (relative to the working directory); repeatable."),
         click.option("--config-dir", type=click.Path(file_okay=False),
                      help="Plan source: the Terraform configuration the plan was made from, for file:line and "
                           "annotations (default: beside the plan, else the working directory)."),
@@ -98,9 +100,6 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--soft-fail", is_flag=True, help="Report failures but exit 0."),
         click.option("--strict", is_flag=True, help="Treat every assumption about an unknown value as a failure."),
         click.option("--no-color", is_flag=True, help="Plain output (the default output has no colour codes)."),
-        click.option("--ignore-warning", "ignore_warnings", multiple=True, metavar="CODE",
-                     help="Silence one kind of warning (a code such as KI101 or its name); repeatable. "
-                          "Adds to ignore_warnings in the config."),
         click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr."),
         click.option("-v", "--verbose", is_flag=True, help="Show where each usage figure came from."),
     ]
@@ -177,6 +176,7 @@ def usage() -> None:
 @click.option("--config-dir", type=click.Path(file_okay=False))
 @click.option("--var", "variables", multiple=True, metavar="NAME=VALUE")
 @click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False))
+@click.option("--exclude-path", "exclude_paths", multiple=True, metavar="GLOB")
 @click.option("--no-cache", is_flag=True)
 def usage_init(**kwargs: Any) -> None:
     """Write or update the usage file with an entry for every key and instance found.

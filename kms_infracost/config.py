@@ -7,6 +7,7 @@ is worse than no threshold at all.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,12 +22,27 @@ THRESHOLDS = (
     "monthly_increase",
     "monthly_increase_percent",
     "projected_monthly_total",
+    "monthly_total_all",
 )
 TOP_KEYS = (
     "price_book", "days_per_month", "default_region", "usage_file", "horizon_months", "thresholds", "rules",
-    "ignore_warnings",
+    "projects", "hook_base_ref",
 )
 RULE_KEYS = ("id", "path", "message", "severity")
+PROJECT_KEYS = ("path", "var_files", "vars", "usage_file", "thresholds", "price_book")
+
+
+@dataclass
+class ProjectEntry:
+    """One `[[tool.kms-infracost.projects]]` table; paths already resolved against the config's folder."""
+
+    path: str
+    var_files: list[str] = field(default_factory=list)
+    #: NAME=VALUE, as --var takes them
+    variables: list[str] = field(default_factory=list)
+    usage_file: str | None = None
+    thresholds: dict[str, Decimal] = field(default_factory=dict)
+    price_book: str | None = None
 
 
 @dataclass
@@ -39,12 +55,16 @@ class Config:
     horizon_months: int = 12
     thresholds: dict[str, Decimal] = field(default_factory=dict)
     rules: list[dict[str, str]] = field(default_factory=list)
-    #: warning codes (KI101 …) not shown or reported
-    ignore_warnings: list[str] = field(default_factory=list)
+    projects: list[ProjectEntry] = field(default_factory=list)
+    #: `check` compares with this git ref (the hook: "HEAD") when no --base-ref / --base-plan is given
+    hook_base_ref: str | None = None
 
 
-def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+def find_config(start: Path, stop: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest config at or above `start`; with `stop`, not above that folder."""
     for folder in (start, *start.parents):
+        if stop is not None and folder != stop and stop not in folder.parents:
+            return None
         own = folder / ".kms-infracost.toml"
         if own.is_file():
             return own, _read(own)
@@ -101,19 +121,6 @@ def _number(value: Any, where: str, path: str) -> Decimal:
     return number
 
 
-def warning_code(given: str, path: str | None = None) -> str:
-    """A warning code or name as given (config or --ignore-warning), checked: its code."""
-    from kms_infracost.warning_codes import known, valid_choices
-
-    code = known(given)
-    if code is None:
-        raise UserError(
-            f"unknown warning code {given!r}{did_you_mean(given, valid_choices())}; the codes are listed in the README",
-            path,
-        )
-    return code
-
-
 def parse_config(data: dict[str, Any], path: str) -> Config:
     if not isinstance(data, dict):
         raise UserError("[tool.kms-infracost] must be a table", path)
@@ -124,12 +131,7 @@ def parse_config(data: dict[str, Any], path: str) -> Config:
     if "price_book" in data:
         if not isinstance(data["price_book"], str):
             raise UserError("price_book must be a string such as \"kms1-intl\"", path)
-        config.price_book = data["price_book"]
-        from kms_infracost.pricing.book import available_books
-
-        names = available_books()
-        if config.price_book not in names:
-            raise UserError(f"unknown price book {config.price_book!r}{did_you_mean(config.price_book, names)}", path)
+        config.price_book = _book(data["price_book"], path)
     if "days_per_month" in data:
         days = data["days_per_month"]
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 31:
@@ -148,26 +150,13 @@ def parse_config(data: dict[str, Any], path: str) -> Config:
         if not isinstance(data["usage_file"], str):
             raise UserError("usage_file must be a path", path)
         config.usage_file = str(Path(path).parent / data["usage_file"])
-    ignored = data.get("ignore_warnings", [])
-    if not isinstance(ignored, list) or not all(isinstance(x, str) for x in ignored):
-        raise UserError('ignore_warnings must be a list of warning codes such as ["KI101"]', path)
-    config.ignore_warnings = [warning_code(x, path) for x in ignored]
-    thresholds = data.get("thresholds", {})
-    if not isinstance(thresholds, dict):
-        raise UserError("thresholds must be a table", path)
-    for key, value in thresholds.items():
-        if key not in THRESHOLDS:
-            raise UserError(f"unknown threshold {key!r}{did_you_mean(key, THRESHOLDS)}", path)
-        config.thresholds[key] = _number(value, f"thresholds.{key}", path)
-    rules = data.get("rules", [])
-    if not isinstance(rules, list):
-        raise UserError("rules must be an array of tables ([[tool.kms-infracost.rules]])", path)
-    for number, rule in enumerate(rules, 1):
-        if not isinstance(rule, dict):
-            raise UserError(f"rule {number} must be a table with id, path and message", path)
-        for key in rule:
-            if key not in RULE_KEYS:
-                raise UserError(f"rule {number}: unknown key {key!r}{did_you_mean(key, RULE_KEYS)}", path)
+    config.thresholds = _thresholds(data.get("thresholds", {}), "thresholds", path)
+    if "hook_base_ref" in data:
+        if not isinstance(data["hook_base_ref"], str) or not data["hook_base_ref"].strip():
+            raise UserError('hook_base_ref must be a git ref such as "HEAD"', path)
+        config.hook_base_ref = data["hook_base_ref"].strip()
+    config.projects = _projects(data.get("projects", []), path)
+    for number, rule in _tables(data.get("rules", []), "rule", "with id, path and message", RULE_KEYS, path):
         for key in ("id", "path", "message"):
             if not isinstance(rule.get(key), str) or not rule[key].strip():
                 raise UserError(f"rule {number}: {key} must be a non-empty string", path)
@@ -176,3 +165,94 @@ def parse_config(data: dict[str, Any], path: str) -> Config:
             raise UserError(f"rule {rule['id']}: severity must be \"error\" or \"warning\"", path)
         config.rules.append({**rule, "severity": severity})
     return config
+
+
+def _book(name: Any, path: str) -> str:
+    if not isinstance(name, str):
+        raise UserError("price_book must be a string such as \"kms1-intl\"", path)
+    from kms_infracost.pricing.book import available_books
+
+    names = available_books()
+    if name not in names:
+        raise UserError(f"unknown price book {name!r}{did_you_mean(name, names)}", path)
+    return name
+
+
+def _thresholds(table: Any, where: str, path: str) -> dict[str, Decimal]:
+    if not isinstance(table, dict):
+        raise UserError(f"{where} must be a table", path)
+    out: dict[str, Decimal] = {}
+    for key, value in table.items():
+        if key not in THRESHOLDS:
+            raise UserError(f"unknown threshold {key!r}{did_you_mean(key, THRESHOLDS)}", path)
+        out[key] = _number(value, f"{where}.{key}", path)
+    return out
+
+
+def _var_text(value: Any) -> str:
+    """A config value as --var would give it: strings as they are, the rest in HCL's JSON-like syntax."""
+    import json
+
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return str(value)
+    return json.dumps(value, default=str)
+
+
+def _projects(items: Any, path: str) -> list[ProjectEntry]:
+    """`[[projects]]`: each path once, inside the repository the config belongs to, and present."""
+    from kms_infracost.projects import repository_root
+
+    base = Path(path).resolve().parent
+    top = repository_root(base) or base
+    out: list[ProjectEntry] = []
+    seen: dict[Path, int] = {}
+    for number, item in _tables(items, "project", "with a path", PROJECT_KEYS, path):
+        where = item.get("path")
+        if not isinstance(where, str) or not where.strip():
+            raise UserError(f"project {number}: path must be a folder such as \"live/prod\"", path)
+        folder = (base / where).resolve()
+        if folder != top and top not in folder.parents:
+            raise UserError(f"project {number}: path {where!r} is outside the repository ({top})", path)
+        if not folder.is_dir():
+            raise UserError(f"project {number}: path {where!r} does not exist", path)
+        if folder in seen:
+            raise UserError(f"project {number}: path {where!r} is already project {seen[folder]}", path)
+        seen[folder] = number
+        var_files = item.get("var_files", [])
+        if not isinstance(var_files, list) or not all(isinstance(v, str) for v in var_files):
+            raise UserError(f"project {number}: var_files must be a list of paths", path)
+        variables = item.get("vars", {})
+        if not isinstance(variables, dict):
+            raise UserError(f"project {number}: vars must be a table of NAME = value", path)
+        usage = item.get("usage_file")
+        if usage is not None and not isinstance(usage, str):
+            raise UserError(f"project {number}: usage_file must be a path", path)
+        entry = ProjectEntry(
+            path=os.path.relpath(folder),
+            var_files=[os.path.relpath(base / v) for v in var_files],
+            variables=[f"{k}={_var_text(v)}" for k, v in variables.items()],
+            usage_file=os.path.relpath(base / usage) if usage else None,
+            thresholds=_thresholds(item.get("thresholds", {}), f"project {number}: thresholds", path),
+            price_book=_book(item["price_book"], path) if "price_book" in item else None,
+        )
+        out.append(entry)
+    return out
+
+
+def _tables(items: Any, what: str, needs: str, keys: tuple[str, ...], path: str) -> list[tuple[int, dict[str, Any]]]:
+    """An array of tables (`[[rules]]`, `[[projects]]`), numbered from 1, each with only known keys."""
+    if not isinstance(items, list):
+        raise UserError(f"{what}s must be an array of tables ([[tool.kms-infracost.{what}s]])", path)
+    out = []
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            raise UserError(f"{what} {number} must be a table {needs}", path)
+        for key in item:
+            if key not in keys:
+                raise UserError(f"{what} {number}: unknown key {key!r}{did_you_mean(key, keys)}", path)
+        out.append((number, item))
+    return out

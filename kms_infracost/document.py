@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kms_infracost import __version__, model
-from kms_infracost.warning_codes import group
 
 if TYPE_CHECKING:
     from kms_infracost.pricing.engine import Estimate, PricedResource
@@ -58,6 +57,7 @@ def _change(priced: PricedResource) -> str:
 def resource_document(priced: PricedResource, projected: PricedResource | None = None) -> dict[str, Any]:
     r = priced.resource
     doc: dict[str, Any] = {
+        "project": r.root or ".",
         "address": r.address,
         "type": r.type,
         "name": r.name,
@@ -187,7 +187,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             if p.unpriced
         ],
         "violations": [],
-        "warnings": group(estimate.warnings),
+        "warnings": list(estimate.warnings),
     }
     if has_past:
         past = estimate.past_total_monthly_cost
@@ -212,3 +212,68 @@ def plain_numbers(value: Any) -> Any:
     if isinstance(value, list):
         return [plain_numbers(v) for v in value]
     return value
+
+
+def merge_projects(parts: list[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
+    """One document for a run: each project's resources, items and modules named with the project,
+    a `projects[]` entry per project with its totals, and the run's totals as their sums.
+
+    parts: (project with `name`, `path`, `kind`; that project's own document).
+    """
+    if not parts:
+        raise ValueError("a run has at least one project")
+    currencies = {doc["currency"] for _, doc in parts}
+    if len(currencies) > 1:
+        from kms_infracost.errors import UserError
+
+        named = ", ".join(f"{p.name} ({doc['currency']})" for p, doc in parts)
+        raise UserError(f"projects are priced in different currencies ({named}); run them separately")
+    first = parts[0][1]
+    doc: dict[str, Any] = {k: v for k, v in first.items() if k not in _SUMMED}
+    several = len(parts) > 1
+    doc["projects"] = []
+    for key in ("resources", "account_items", "modules", "warnings"):
+        doc[key] = []
+    has_past = any("past_total_monthly_cost" in d for _, d in parts)
+    totals = {k: Decimal(0) for k in ("total_monthly_cost", "projected_total_monthly_cost", "past_total_monthly_cost")}
+    for project, part in parts:
+        entry: dict[str, Any] = {
+            "name": project.name,
+            "path": project.path,
+            "kind": project.kind,
+            "price_book": part["price_book"]["name"],
+            "resources": len(part["resources"]),
+            "total_monthly_cost": part["total_monthly_cost"],
+            "projected_total_monthly_cost": part["projected_total_monthly_cost"],
+        }
+        if has_past:
+            past = part.get("past_total_monthly_cost", part["total_monthly_cost"])
+            entry["past_total_monthly_cost"] = past
+            entry["diff_total_monthly_cost"] = part["total_monthly_cost"] - past
+            totals["past_total_monthly_cost"] += past
+        doc["projects"].append(entry)
+        totals["total_monthly_cost"] += part["total_monthly_cost"]
+        totals["projected_total_monthly_cost"] += part["projected_total_monthly_cost"]
+        for key in ("resources", "account_items", "modules"):
+            doc[key].extend({"project": project.name, **item} for item in part[key])
+        prefix = f"{project.name}: " if several and project.name != "." else ""
+        doc["warnings"].extend(w if w.startswith(prefix) else prefix + w for w in part["warnings"])
+    doc["total_monthly_cost"] = totals["total_monthly_cost"]
+    doc["projected_total_monthly_cost"] = totals["projected_total_monthly_cost"]
+    if has_past:
+        past = totals["past_total_monthly_cost"]
+        doc["past_total_monthly_cost"] = past
+        doc["diff_total_monthly_cost"] = doc["total_monthly_cost"] - past
+        doc["diff_total_percent"] = (
+            ((doc["total_monthly_cost"] - past) * 100 / past).quantize(Decimal("0.01")) if past else None
+        )
+        doc["base"] = next((d["base"] for _, d in parts if "base" in d), "the plan's prior state")
+    doc["violations"] = []
+    return doc
+
+
+#: what a run's document sums over its projects instead of taking from the first
+_SUMMED = frozenset({
+    "total_monthly_cost", "projected_total_monthly_cost", "past_total_monthly_cost", "diff_total_monthly_cost",
+    "diff_total_percent", "base", "resources", "account_items", "modules", "warnings", "violations",
+})

@@ -25,7 +25,7 @@ def _nothing_to_price(args: list[str]) -> bool:
         return False
     for folder in {os.path.dirname(f) or "." for f in files}:  # each file stands for its root module
         try:
-            names = [n for n in os.listdir(folder) if n.endswith((".tf", ".tf.json", ".tofu")) and not n.startswith(".")]
+            names = [n for n in os.listdir(folder) if n.endswith((".tf", ".tf.json", ".tofu", ".tofu.json")) and not n.startswith(".")]
         except OSError:
             return False
         for name in names:

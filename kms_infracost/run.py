@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from kms_infracost import model
 from kms_infracost.errors import UserError
-from kms_infracost.sources import HCL_SUFFIXES, nothing_found
-from kms_infracost.warning_codes import group as group_warnings
-from kms_infracost.warning_codes import without
+from kms_infracost.projects import DEFAULT_USAGE_FILE, Project
+from kms_infracost.sources import nothing_found
+from kms_infracost.sources.hcl import scan
 
 if TYPE_CHECKING:
     from kms_infracost.config import Config
@@ -42,6 +42,7 @@ class RunOptions:
     horizon_months: int | None = None
     variables: tuple[str, ...] = ()
     var_files: tuple[str, ...] = ()
+    exclude_paths: tuple[str, ...] = ()
     no_cache: bool = False
     config_dir: str | None = None
     soft_fail: bool = False
@@ -49,53 +50,89 @@ class RunOptions:
     no_color: bool = False
     quiet: bool = False
     verbose: bool = False
-    ignore_warnings: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _plan_like(path: str) -> bool:
-    """Plan files by name first (no stat), then anything that is not a directory."""
-    if path == "-":
-        return True
-    if path.endswith(HCL_SUFFIXES):
-        return False
-    if path.endswith(".json"):
-        return True
-    return not os.path.isdir(path)
+def _apply_flags(config: Config, options: RunOptions) -> Config:
+    """Command-line flags win over every config."""
+    if options.price_book:
+        config.price_book = options.price_book
+    if options.default_region:
+        config.default_region = options.default_region
+    if options.days_per_month:
+        config.days_per_month = options.days_per_month
+    if options.usage_file:
+        config.usage_file = options.usage_file
+    for flag, name in (
+        (options.max_total, "monthly_total"),
+        (options.max_per_key, "monthly_per_key"),
+        (options.max_projected_total, "projected_monthly_total"),
+        (options.max_increase, "monthly_increase"),
+        (options.max_increase_percent, "monthly_increase_percent"),
+    ):
+        if flag is not None:
+            config.thresholds[name] = flag
+    if options.horizon_months:
+        config.horizon_months = options.horizon_months
+    return config
 
 
-def _merge(inventory: model.Inventory, found: model.Inventory) -> None:
-    inventory.resources.extend(found.resources)
-    inventory.warnings.extend(found.warnings)
-    inventory.origin = ", ".join(x for x in (inventory.origin, found.origin) if x)
+def project_settings(project: Project, run_config: Config, options: RunOptions, cwd: Path) -> Config:
+    """The nearest config walking up from the project (not above the repository), else the working
+    directory's; then the project's own entry in a projects list; then the flags."""
+    import copy
+
+    from kms_infracost.config import find_config, parse_config
+    from kms_infracost.projects import DEFAULT_USAGE_FILE, repository_root
+
+    config = run_config
+    folder = Path(project.path).resolve() if project.kind == "hcl" else None
+    if folder is not None and not options.config_file:
+        found = find_config(folder, repository_root(folder) or folder)
+        if found is not None and str(found[0]) != run_config.path:
+            config = parse_config(found[1], str(found[0]))
+    config = copy.deepcopy(config)
+    own_usage = config.usage_file if config.path and folder and Path(config.path).parent.resolve() == folder else None
+    entry = project.entry
+    if entry is not None:
+        config.thresholds.update(entry.thresholds)
+        if entry.price_book:
+            config.price_book = entry.price_book
+    _apply_flags(config, options)
+    # the usage file: flag, the project's entry, its own folder's config, the default name there, any config
+    default = folder / DEFAULT_USAGE_FILE if folder is not None else None
+    chosen = options.usage_file or (entry.usage_file if entry is not None else None) or own_usage
+    if chosen:
+        config.usage_file = project.usage_target = chosen
+    elif default is not None:
+        project.usage_target = os.path.relpath(default)
+        if default.is_file():
+            config.usage_file = project.usage_target
+    return config
 
 
-def load_inventory(options: RunOptions, config: Config) -> model.Inventory:
-    """Plan files go to the plan source; directories and .tf/.tfvars/.hcl files to the HCL source."""
-    inventory = model.Inventory()
-    hcl_paths: list[str] = []
-    for path in options.paths or (".",):
-        if path != "-" and not os.path.lexists(path):
-            raise UserError("no such file or directory", path)
-        if _plan_like(path):
-            from kms_infracost.sources.plan import load_plan
+def load_project(project: Project, options: RunOptions, config: Config, path: str | None = None) -> model.Inventory:
+    """One project's resources, each named with the project (addresses repeat across projects)."""
+    where = path or project.path
+    if project.kind == "plan":
+        from kms_infracost.sources.plan import load_plan
 
-            _merge(inventory, load_plan(path, default_region=config.default_region, config_dir=options.config_dir))
-        else:
-            hcl_paths.append(path)
-    if hcl_paths:
+        inventory = load_plan(where, default_region=config.default_region, config_dir=options.config_dir)
+    else:
         from kms_infracost.sources.hcl import load_hcl
 
-        _merge(
-            inventory,
-            load_hcl(
-                hcl_paths,
-                default_region=config.default_region,
-                variables=list(options.variables),
-                var_files=list(options.var_files),
-                use_cache=not options.no_cache,
-            ),
+        extra = [v for v in project.var_files if v.endswith((".tfvars", ".tfvars.json")) and path is None
+                 and os.path.dirname(os.path.abspath(v)) == os.path.abspath(where)]
+        var_files = [*options.var_files, *(v for v in project.var_files if v not in extra)]
+        inventory = load_hcl(
+            [where, *extra],
+            default_region=config.default_region,
+            variables=[*options.variables, *project.variables],
+            var_files=var_files,
+            use_cache=not options.no_cache,
         )
+    for resource in inventory.resources:
+        resource.root = project.name
     return inventory
 
 
@@ -117,93 +154,182 @@ def _priced(inventory: model.Inventory, config: Config, usage_file: Any, books: 
     return result, annotations
 
 
-def _base_inventory(options: RunOptions, config: Config) -> tuple[model.Inventory, str] | None:
-    if options.base_plan and options.base_ref:
+class _Base:
+    """The other side of a diff, project by project, under the same project names."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.inventories: dict[str, model.Inventory] = {}
+
+
+def _base_side(options: RunOptions, projects: list[Project], configs: dict[str, Config],
+               base_ref: str | None, cwd: Path) -> _Base | None:
+    if options.base_plan and base_ref:
         raise UserError("give --base-plan or --base-ref, not both")
     if options.base_plan:
         from kms_infracost.sources.plan import load_plan
 
         if not os.path.exists(options.base_plan):
             raise UserError("base plan not found", options.base_plan)
-        return load_plan(options.base_plan, default_region=config.default_region), f"plan {options.base_plan}"
-    if options.base_ref:
-        from kms_infracost.sources.gitref import inventory_at_ref
+        if len(projects) != 1:
+            raise UserError("--base-plan compares one project; give one plan or folder with it", options.base_plan)
+        base = _Base(f"plan {options.base_plan}")
+        inventory = load_plan(options.base_plan, default_region=configs[projects[0].name].default_region)
+        for resource in inventory.resources:
+            resource.root = projects[0].name
+        base.inventories[projects[0].name] = inventory
+        return base
+    if not base_ref:
+        return None
+    from kms_infracost.sources.gitref import export_ref
 
-        return inventory_at_ref(options, config, load_inventory), f"git ref {options.base_ref}"
-    return None
+    for project in projects:
+        if project.kind == "plan":
+            raise UserError("--base-ref compares HCL paths; for plan files use --base-plan OLD.json", project.path)
+    top, folder = export_ref(base_ref, cwd)
+    base = _Base(f"git ref {base_ref}")
+    for project in projects:
+        relative = os.path.relpath(Path(project.path).resolve(), top)
+        if relative.startswith(".."):
+            raise UserError("is outside the git repository --base-ref reads", project.path)
+        there = folder / relative
+        if not there.is_dir() or not any(scan.is_config_file(n) for n in os.listdir(there)):
+            base.inventories[project.name] = model.Inventory(origin=f"git ref {base_ref} (not there)")
+            continue
+        inventory = load_project(project, options, configs[project.name], str(there))
+        for resource in inventory.resources:  # file:line as in the work tree, never the temporary copy
+            if resource.file and Path(resource.file).resolve().is_relative_to(folder.resolve()):
+                inside = Path(resource.file).resolve().relative_to(folder.resolve())
+                resource.file = os.path.relpath(top / inside)
+        inventory.warnings = [w.replace(str(there), project.path) for w in inventory.warnings]
+        base.inventories[project.name] = inventory
+    return base
+
+
+def _check_out_files(options: RunOptions) -> None:
+    if len(options.out_files) > max(len(options.formats), 1):
+        raise UserError("more --out-file than --format options; give one --format per --out-file")
+    for target in options.out_files:  # fail before any work when a report could not be written
+        if target != "-" and not Path(target).resolve().parent.is_dir():
+            raise UserError("cannot write: its folder does not exist", target)
 
 
 def run(options: RunOptions, *, mode: str) -> int:
     """mode: "check" (all policy), "breakdown" (none), "diff" (policy on the change)."""
     from kms_infracost.config import load_config
+    from kms_infracost.projects import select_projects
 
     enforce = mode != "breakdown"
-    config = load_config(options.config_file, Path.cwd())
-    if options.price_book:
-        config.price_book = options.price_book
-    if options.default_region:
-        config.default_region = options.default_region
-    if options.days_per_month:
-        config.days_per_month = options.days_per_month
-    if options.usage_file:
-        config.usage_file = options.usage_file
-    for flag, name in (
-        (options.max_total, "monthly_total"),
-        (options.max_per_key, "monthly_per_key"),
-        (options.max_projected_total, "projected_monthly_total"),
-        (options.max_increase, "monthly_increase"),
-        (options.max_increase_percent, "monthly_increase_percent"),
-    ):
-        if flag is not None:
-            config.thresholds[name] = flag
-    if options.horizon_months:
-        config.horizon_months = options.horizon_months
-    if len(options.out_files) > max(len(options.formats), 1):
-        raise UserError("more --out-file than --format options; give one --format per --out-file")
-
-    for target in options.out_files:  # fail before any work when a report could not be written
-        if target != "-" and not Path(target).resolve().parent.is_dir():
-            raise UserError("cannot write: its folder does not exist", target)
-    inventory = load_inventory(options, config)
-    base = _base_inventory(options, config)
-    if not inventory.resources and base is None and options.formats in ((), ("table",)) and not options.out_files:
+    cwd = Path.cwd()
+    run_config = load_config(options.config_file, cwd)
+    _check_out_files(options)
+    projects, survey = select_projects(options.paths, cwd, options.exclude_paths, run_config.projects)
+    configs = {p.name: project_settings(p, run_config, options, cwd) for p in projects}
+    inventories = {p.name: load_project(p, options, configs[p.name]) for p in projects}
+    base_ref = options.base_ref
+    if base_ref is None and mode == "check" and not options.base_plan and run_config.hook_base_ref:
+        base_ref = run_config.hook_base_ref
+    base = _base_side(options, projects, configs, base_ref, cwd)
+    found_any = any(i.resources for i in inventories.values())
+    if not found_any and base is None and options.formats in ((), ("table",)) and not options.out_files:
         # the common pre-commit case: nothing to price, so nothing more to import
-        show_warnings(group_warnings(without(inventory.warnings, ignored_warnings(options, config))), options)
-        print(nothing_found(len(options.paths or (".",))))
-        return 0
+        if not options.quiet:
+            for inventory in inventories.values():
+                for warning in inventory.warnings:
+                    print(f"warning: {warning}", file=sys.stderr)
+        unread = [f for f in survey.kms_files if not _read_by(f, projects)]
+        if unread:
+            print(
+                f"kms-infracost: {len(unread)} file(s) mention alicloud_kms but no root module found here "
+                f"uses them ({_shown_path(unread[0])}{', …' if len(unread) > 1 else ''}); name the root folder",
+                file=sys.stderr,
+            )
+        print(nothing_found(len(projects) if len(projects) > 1 else len(options.paths or (".",))))
+        return 1 if unread and options.strict and enforce else 0
 
-    from kms_infracost.document import estimate_document
-    from kms_infracost.policy.thresholds import check_increase, check_instance_capacity, check_thresholds
+    from kms_infracost.document import merge_projects
     from kms_infracost.policy.violation import Violation
-    from kms_infracost.pricing.book import select_books
-    from kms_infracost.report import renderer
 
-    books = select_books(config.price_book)
-    if mode == "diff" and base is None and not any(r.before is not None or r.action != model.CREATE for r in inventory.resources):
+    if mode == "diff" and base is None and not any(
+        r.before is not None or r.action != model.CREATE for i in inventories.values() for r in i.resources
+    ):
         print(
             "kms-infracost: note: no --base-plan or --base-ref and the plan changes no existing resource: "
             "everything is new",
             file=sys.stderr,
         )
+    parts: list[tuple[Project, dict[str, Any]]] = []
+    violations: list[Violation] = []
+    for project in projects:
+        document, found = _project_document(
+            project, inventories[project.name], configs[project.name], options, mode, base
+        )
+        parts.append((project, document))
+        violations.extend(found)
+    document = merge_projects(parts)
+    if enforce and mode == "check" and run_config.thresholds.get("monthly_total_all") is not None:
+        violations.extend(_total_all(document, run_config, options))
+    document["violations"] = [_violation_document(v) for v in violations]
 
+    formats = options.formats or ("table",)
+    outputs: list[tuple[str | None, str]] = []
+    from kms_infracost.report import renderer
+
+    for index, name in enumerate(formats):
+        text = renderer(name)(document, options.verbose)
+        given = options.out_files[index] if index < len(options.out_files) else "-"
+        outputs.append((None if given == "-" else given, text))
+
+    if not options.quiet:
+        for warning in document["warnings"]:
+            print(f"warning: {warning}", file=sys.stderr)
+    for destination, text in outputs:  # everything rendered before anything is written
+        if destination is None:
+            sys.stdout.write(text)
+        else:
+            write_atomically(Path(destination), text)
+    failed = [v for v in violations if v.fails or (options.strict and not v.skipped)]
+    if failed and enforce and not options.soft_fail:
+        return 1
+    return 0
+
+
+def _read_by(path: str, projects: list[Project]) -> bool:
+    """Whether a file lies in a folder some project read (its own folder or below it)."""
+    where = os.path.abspath(path)
+    return any(
+        p.kind == "hcl" and (os.path.dirname(where) == os.path.abspath(p.path)) for p in projects
+    )
+
+
+def _project_document(
+    project: Project, inventory: model.Inventory, config: Config, options: RunOptions, mode: str, base: _Base | None
+) -> tuple[dict[str, Any], list[Any]]:
+    """Price one project, compare it with its base, and apply its own thresholds and rules."""
+    from kms_infracost.document import estimate_document
+    from kms_infracost.policy.thresholds import check_increase, check_instance_capacity, check_thresholds
+    from kms_infracost.policy.violation import Violation
+    from kms_infracost.pricing.book import select_books
+
+    books = select_books(config.price_book)
     usage_file = None
-    usage_warnings: list[model.Warning] = []
+    usage_warnings: list[str] = []
     if config.usage_file:
         from kms_infracost.usage.usagefile import load_usage_file
 
         usage_file = load_usage_file(config.usage_file)
         usage_file.check_addresses(inventory.resources)
         usage_warnings = usage_file.warnings
-
     result, annotations = _priced(inventory, config, usage_file, books)
     if base is not None:
         from kms_infracost.pricing.diff import compare
 
-        base_result, _ = _priced(base[0], config, usage_file, books)
-        result = compare(result, base_result, base[1])
-    result.warnings = without(usage_warnings + result.warnings, ignored_warnings(options, config))
+        base_result, _ = _priced(base.inventories.get(project.name, model.Inventory()), config, usage_file, books)
+        result = compare(result, base_result, base.label)
+    result.warnings[:0] = usage_warnings
     document = estimate_document(result)
 
+    enforce = mode != "breakdown"
     violations: list[Violation] = []
     if enforce:
         if mode == "check":
@@ -223,85 +349,92 @@ def run(options: RunOptions, *, mode: str) -> int:
                                   message=f"{priced.resource.address}: {text} (--strict)",
                                   file=priced.resource.file, line=priced.resource.line)
                     )
-    # totals have no resource: point them at the config that set the limit, else the first input,
-    # so every format (SARIF, GitHub annotations) has a place to show them
-    anchor = config.path or next((p for p in options.paths if p != "-" and os.path.isfile(p)), None)
+    # totals have no resource: point them at the config that set the limit, else the project's folder
+    # or plan, so every format (SARIF, GitHub annotations) has a place to show them
+    anchor = config.path or (project.path if os.path.isfile(project.path) else None)
+    if anchor is None and project.kind == "hcl":
+        files = scan.config_files(project.path)
+        anchor = files[0] if files else None
     for violation in violations:
+        violation.project = project.name
         if violation.file is None and violation.address is None and anchor:
             violation.file = os.path.relpath(anchor) if not os.path.relpath(anchor).startswith("..") else anchor
     skips = {(a.file, address): a.skips for (_, address), a in annotations.items() if a.skips}
     apply_skips(violations, skips)
-    document["violations"] = [
-        {
-            "rule": v.rule,
-            "address": v.address,
-            "message": v.message,
-            "actual": v.actual,
-            "limit": v.limit,
-            "severity": v.severity,
-            "skipped": v.skipped,
-            "skip_reason": v.skip_reason,
-            "file": v.file,
-            "line": v.line,
-        }
-        for v in violations
-    ]
-
-    formats = options.formats or ("table",)
-    outputs: list[tuple[str | None, str]] = []
-    for index, name in enumerate(formats):
-        text = renderer(name)(document, options.verbose)
-        given = options.out_files[index] if index < len(options.out_files) else "-"
-        outputs.append((None if given == "-" else given, text))
-
-    show_warnings(document["warnings"], options)
-    for destination, text in outputs:  # everything rendered before anything is written
-        if destination is None:
-            sys.stdout.write(text)
-        else:
-            write_atomically(Path(destination), text)
-    failed = [v for v in violations if v.fails or (options.strict and not v.skipped)]
-    if failed and enforce and not options.soft_fail:
-        return 1
-    return 0
+    return document, violations
 
 
-def ignored_warnings(options: RunOptions, config: Config) -> set[str]:
-    from kms_infracost.config import warning_code
+def _total_all(document: dict[str, Any], config: Config, options: RunOptions) -> list[Any]:
+    from kms_infracost.money import money
+    from kms_infracost.policy.violation import Violation
 
-    return {*config.ignore_warnings, *(warning_code(given) for given in options.ignore_warnings)}
+    limit = config.thresholds["monthly_total_all"]
+    total = document["total_monthly_cost"]
+    if total <= limit:
+        return []
+    currency = document["currency"]
+    return [Violation(
+        rule="monthly_total_all",
+        message=f"total KMS cost of all {len(document['projects'])} project(s) {money(total, currency)} a month "
+                f"is over the limit of {money(limit, currency)}",
+        actual=total, limit=limit, file=os.path.relpath(config.path) if config.path else None,
+    )]
 
 
-def show_warnings(entries: list[dict[str, Any]], options: RunOptions) -> None:
-    """One line per kind of warning on stderr (every place under it with -v); nothing with -q."""
-    if options.quiet:
-        return
-    from kms_infracost.warning_codes import lines
-
-    for text in lines(entries, options.verbose):
-        print(text, file=sys.stderr)
+def _violation_document(v: Any) -> dict[str, Any]:
+    return {
+        "rule": v.rule,
+        "address": v.address,
+        "message": v.message,
+        "actual": v.actual,
+        "limit": v.limit,
+        "severity": v.severity,
+        "skipped": v.skipped,
+        "skip_reason": v.skip_reason,
+        "project": v.project,
+        "file": v.file,
+        "line": v.line,
+    }
 
 
 def usage_init(options: RunOptions) -> None:
     from kms_infracost.config import load_config
+    from kms_infracost.projects import select_projects
     from kms_infracost.usage.init import sync_usage_text
 
-    config = load_config(options.config_file, Path.cwd())
-    target = Path(options.usage_file or config.usage_file or "kms-infracost-usage.yml")
-    inventory = load_inventory(options, config)
-    existing = None
-    if target.exists():
-        try:
-            existing = target.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"cannot read usage file: {exc}", str(target)) from None
-    result = sync_usage_text(existing, inventory.resources, str(target))
-    if result.text != existing:
-        write_atomically(target, result.text)
-    if result.added:
-        print(f"{target}: added {len(result.added)} entr{'y' if len(result.added) == 1 else 'ies'}: " + ", ".join(result.added))
-    else:
-        print(f"{target}: up to date ({len(inventory.resources)} resources found)")
+    cwd = Path.cwd()
+    run_config = load_config(options.config_file, cwd)
+    projects, _ = select_projects(options.paths, cwd, options.exclude_paths, run_config.projects)
+    if options.usage_file and len(projects) > 1:
+        raise UserError(
+            f"--usage-file names one file but {len(projects)} projects were found; "
+            "leave it out to write kms-infracost-usage.yml in each project folder", options.usage_file
+        )
+    writes: list[tuple[Path, str | None, str]] = []
+    for project in projects:  # read and work out everything before writing anything
+        config = project_settings(project, run_config, options, cwd)
+        if run_config.usage_file and not project.usage_target and project.kind == "plan":
+            project.usage_target = run_config.usage_file
+        target = Path(project.usage_target or run_config.usage_file or DEFAULT_USAGE_FILE)
+        inventory = load_project(project, options, config)
+        existing = None
+        if target.exists():
+            try:
+                existing = target.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UserError(f"cannot read usage file: {exc}", str(target)) from None
+        result = sync_usage_text(existing, inventory.resources, str(target))
+        if result.added:
+            count = len(result.added)
+            shown = ", ".join(result.added[:3]) + (f" and {count - 3} more" if count > 3 else "")
+            message = f"{target}: added {count} entr{'y' if count == 1 else 'ies'}: {shown}"
+        else:
+            message = f"{target}: up to date ({len(inventory.resources)} resources found)"
+        writes.append((target, result.text if result.text != existing else None, message))
+    for target, text, message in writes:
+        if text is not None:
+            write_atomically(target, text)
+        print(message)
 
 
 def apply_skips(violations: list, skips: dict) -> None:  # type: ignore[type-arg]
@@ -340,3 +473,8 @@ def write_atomically(path: Path, text: str) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _shown_path(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

@@ -1,4 +1,4 @@
-"""`usage init`: one entry per key, and a second run that keeps a hand-edited file byte for byte."""
+"""`usage init`: one entry per resource block, and a second run that keeps a hand-edited file byte for byte."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ def test_init_writes_an_entry_per_key_that_the_loader_reads(tmp_path: Path) -> N
     result = run_cli("usage", "init", plan("count_and_for_each"), "--usage-file", str(target))
     assert result.code == 0
     text = target.read_text()
-    assert text.count("# monthly_api_calls: 0") == 5
-    assert "  'alicloud_kms_key.by_team[\"payments\"]':\n" in text
+    assert text.count("# monthly_api_calls: 0") == 2  # one entry per block: pool[*] and by_team["*"]
+    assert "  'alicloud_kms_key.pool[*]':\n" in text and "  'alicloud_kms_key.by_team[\"*\"]':\n" in text
     doc = run_cli("breakdown", "--format", "json", plan("count_and_for_each"), "--usage-file", str(target)).json()
     assert doc["total_monthly_cost"] == Decimal("1.23")
     assert not [w for w in doc["warnings"] if "usage" in w]

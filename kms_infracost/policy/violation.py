@@ -16,6 +16,8 @@ class Violation:
     skip_reason: str | None = None
     file: str | None = None
     line: int | None = None
+    #: the project (root module) whose limits or resources it concerns
+    project: str | None = None
 
     @property
     def fails(self) -> bool:

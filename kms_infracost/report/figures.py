@@ -89,3 +89,29 @@ def outcome(document: dict[str, Any]) -> str:
 def posix_path(path: str) -> str:
     """Annotations and SARIF want forward slashes whatever system wrote the path."""
     return path.replace("\\", "/")
+
+
+def by_project(document: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(projects[] entry, the document narrowed to that project) for each project of a run.
+
+    A document written before projects existed (no `projects`) is one project named ".".
+    """
+    projects = document.get("projects") or [
+        {"name": ".", "path": ".", "total_monthly_cost": document["total_monthly_cost"]}
+    ]
+    if len(projects) == 1:
+        return [(projects[0], document)]
+    out = []
+    for project in projects:
+        name = project["name"]
+        narrowed = dict(document)
+        for key in ("resources", "account_items", "modules", "violations"):
+            narrowed[key] = [x for x in document.get(key, []) if x.get("project", ".") == name]
+        narrowed["total_monthly_cost"] = project["total_monthly_cost"]
+        narrowed["projected_total_monthly_cost"] = project.get("projected_total_monthly_cost", project["total_monthly_cost"])
+        if "past_total_monthly_cost" in project:
+            narrowed["past_total_monthly_cost"] = project["past_total_monthly_cost"]
+            narrowed["diff_total_monthly_cost"] = project["diff_total_monthly_cost"]
+        narrowed["projects"] = [project]
+        out.append((project, narrowed))
+    return out

@@ -1,6 +1,6 @@
 """`--format infracost-json`: Infracost's own JSON output shape, for tools that already read it.
 
-Money is written as strings (`"0.06"`), as Infracost does. One project holding `breakdown` (after the
+Money is written as strings (`"0.06"`), as Infracost does. One Infracost project per project of the run, each holding `breakdown` (after the
 change), `pastBreakdown` (before it) and `diff` (what changed), totals at the top, a `summary`. Keys inside
 a KMS instance are the instance's `subresources`, and the instance's cost includes theirs, as Infracost
 nests a resource's parts. Account-wide items (free quota, tiers) become one resource of their own so that
@@ -142,8 +142,7 @@ def _project_path(document: dict[str, Any]) -> str:
     return os.path.commonpath(sorted(folders)).replace("\\", "/") or "."
 
 
-def infracost_document(document: dict[str, Any]) -> dict[str, Any]:
-    shape = _Shape(document)
+def _project(document: dict[str, Any], shape: _Shape, name: str | None, path: str | None) -> dict[str, Any]:
     resources = document["resources"]
     total = document["total_monthly_cost"]
     past_total = document.get("past_total_monthly_cost", Decimal(0))
@@ -172,19 +171,31 @@ def infracost_document(document: dict[str, Any]) -> dict[str, Any]:
     else:  # nothing to compare with: everything is new, as Infracost's breakdown reports it
         diff = [dict(r) for r in now]
 
-    summary = _summary(document)
-    project = {
-        "name": _project_path(document),
-        "metadata": {"path": _project_path(document), "type": "kms_infracost"},
+    where = path if path is not None else _project_path(document)
+    return {
+        "name": name if name is not None else where,
+        "metadata": {"path": figures.posix_path(where), "type": "kms_infracost"},
         "pastBreakdown": shape.breakdown(before, past_total),
         "breakdown": shape.breakdown(now, total),
         "diff": shape.breakdown(diff, diff_total),
-        "summary": summary,
+        "summary": _summary(document),
     }
+
+
+def infracost_document(document: dict[str, Any]) -> dict[str, Any]:
+    """One Infracost project per project of the run, totals and summary over all of them."""
+    shape = _Shape(document)
+    total = document["total_monthly_cost"]
+    past_total = document.get("past_total_monthly_cost", Decimal(0))
+    diff_total = document.get("diff_total_monthly_cost", total)
+    projects = []
+    for entry, narrowed in figures.by_project(document):
+        named = "projects" in document
+        projects.append(_project(narrowed, shape, entry["name"] if named else None, entry.get("path") if named else None))
     return {
         "version": VERSION,
         "currency": document["currency"],
-        "projects": [project],
+        "projects": projects,
         "totalHourlyCost": shape.hourly(total),
         "totalMonthlyCost": shape.money(total),
         "pastTotalHourlyCost": shape.hourly(past_total),
@@ -192,7 +203,7 @@ def infracost_document(document: dict[str, Any]) -> dict[str, Any]:
         "diffTotalHourlyCost": shape.hourly(diff_total),
         "diffTotalMonthlyCost": shape.money(diff_total),
         "timeGenerated": _time_generated(),
-        "summary": summary,
+        "summary": _summary(document),
     }
 
 

@@ -62,8 +62,10 @@ def _location(item: dict[str, Any]) -> str:
 
 def _violation_rows(items: list[dict[str, Any]]) -> list[str]:
     rows = []
+    several = len({v.get("project") for v in items}) > 1
     for v in items:
-        row = f"- {code(v['rule'])}: {text(v['message'])}{_location(v)}"
+        where = f" (project {code(v['project'])})" if several and v.get("project") else ""
+        row = f"- {code(v['rule'])}: {text(v['message'])}{where}{_location(v)}"
         if v["skipped"]:
             row += f" — skipped: {text(v['skip_reason'] or '')}"
         rows.append(row)
@@ -82,7 +84,7 @@ def _changed_rows(document: dict[str, Any]) -> list[str]:
     rows = []
     shown: set[str] = set()
     for res in document["resources"]:
-        if res["action"] == "no-op":
+        if res["action"] == "no-op" or res.get("change") == "unchanged":
             continue
         inside = res.get("instance_address")
         if inside and inside in shown:
@@ -91,6 +93,8 @@ def _changed_rows(document: dict[str, Any]) -> list[str]:
             name = f"{code(res['address'])} (in {code(inside)})"
         else:
             name = code(res["address"])
+        if len(document.get("projects", ())) > 1:
+            name = f"{code(res['project'])} {name}"
         shown.add(res["address"])
         after = "-" if res["action"] == "delete" else figures.money(res["monthly_cost"], currency)
         before = figures.money(res.get("past_monthly_cost"), currency)
@@ -116,6 +120,15 @@ def _detail_rows(document: dict[str, Any]) -> list[str]:
         quantity = f"{fmt_number(item['quantity'])} {item['unit']} × {fmt_number(item['unit_price'])}"
         rows.append(f"| Account-wide: {text(item['name'])} | | | {text(quantity)} | {figures.money(item['monthly_cost'], currency)} |")
     return rows
+
+
+def _project_row(project: dict[str, Any], currency: str, diff: bool) -> str:
+    now = figures.money(project["total_monthly_cost"], currency)
+    if not diff:
+        return f"| {code(project['name'])} | {now} |"
+    before = figures.money(project.get("past_total_monthly_cost"), currency)
+    change = figures.signed_money(project.get("diff_total_monthly_cost", project["total_monthly_cost"]), currency)
+    return f"| {code(project['name'])} | {before} | {now} | {change} |"
 
 
 def _parts(document: dict[str, Any]) -> list[Part]:
@@ -155,6 +168,15 @@ def _parts(document: dict[str, Any]) -> list[Part]:
         ]
     else:
         parts.append("No KMS resource is created, changed or deleted.")
+    unchanged = sum(1 for r in document["resources"] if r.get("change") == "unchanged")
+    if figures.has_past(document) and unchanged:
+        parts += ["", f"{unchanged:,} unchanged resource{'' if unchanged == 1 else 's'} not listed."]
+    projects = document.get("projects", [])
+    if len(projects) > 1:
+        diff = figures.has_past(document)
+        parts += ["", "| Project | Before | After | Change |" if diff else "| Project | Monthly |",
+                  "| :-- | --: | --: | --: |" if diff else "| :-- | --: |",
+                  Rows([_project_row(p, currency, diff) for p in projects], "projects")]
 
     details = _detail_rows(document)
     parts += [
@@ -170,9 +192,7 @@ def _parts(document: dict[str, Any]) -> list[Part]:
     ]
     warnings = document.get("warnings", [])
     if warnings:
-        from kms_infracost.warning_codes import line
-
-        parts += ["", "Warnings:", "", Rows([f"- {text(line(w))}" for w in warnings], "warnings")]
+        parts += ["", "Warnings:", "", Rows([f"- {text(w)}" for w in warnings], "warnings")]
     parts += ["", "</details>"]
     return parts
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from kms_infracost.money import amount as fmt_money
+from kms_infracost.report.figures import by_project
 
 
 def fmt_number(amount: Decimal) -> str:
@@ -43,6 +44,20 @@ def _resource_rows(res: dict[str, Any], verbose: bool, horizon: int) -> list[tup
     return rows
 
 
+def _project_rows(document: dict[str, Any], verbose: bool) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = []
+    for res in document["resources"]:
+        if "past_total_monthly_cost" in document and res.get("change") == "unchanged":
+            continue  # a diff lists what changes; the unchanged are counted under the total
+        rows.extend(_resource_rows(res, verbose, document.get("horizon_months", 12)))
+    if document["account_items"]:
+        rows.append(("Account-wide", "", "", ""))
+        for item in document["account_items"]:
+            detail = f"{fmt_number(item['quantity'])} {item['unit']} x {fmt_number(item['unit_price'])}"
+            rows.append((f"    {item['name']}", "", detail, fmt_money(item["monthly_cost"])))
+    return rows
+
+
 def render(document: dict[str, Any], verbose: bool = False) -> str:
     book = document["price_book"]
     currency = document["currency"]
@@ -61,13 +76,13 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
     lines.append("")
     header = ("Resource", "Region", "Spec / quantity", f"Monthly {currency}")
     rows: list[tuple[str, str, str, str]] = []
-    for res in document["resources"]:
-        rows.extend(_resource_rows(res, verbose, document.get("horizon_months", 12)))
-    if document["account_items"]:
-        rows.append(("Account-wide", "", "", ""))
-        for item in document["account_items"]:
-            detail = f"{fmt_number(item['quantity'])} {item['unit']} x {fmt_number(item['unit_price'])}"
-            rows.append((f"    {item['name']}", "", detail, fmt_money(item["monthly_cost"])))
+    groups = by_project(document)
+    for project, part in groups:
+        if len(groups) > 1:
+            rows.append((f"Project {project['name']}", "", "", ""))
+        rows.extend(_project_rows(part, verbose))
+        if len(groups) > 1:
+            rows.append((f"  subtotal {project['name']}", "", "", fmt_money(project["total_monthly_cost"])))
     if not document["resources"]:
         rows.append(("(no KMS resources found)", "", "", ""))
     # notes (marked with a leading NUL) are free text under their resource and do not set widths
@@ -95,6 +110,9 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
             f"  before this change: {fmt_money(document['past_total_monthly_cost'])} {currency}, "
             f"change: {_signed(document['diff_total_monthly_cost'])} {currency}"
         )
+        unchanged = sum(1 for r in document["resources"] if r.get("change") == "unchanged")
+        if unchanged:
+            lines.append(f"  {unchanged} unchanged resource(s) not listed")
     no_usage = sum(
         1
         for res in document["resources"]
@@ -119,14 +137,21 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
     if failed:
         lines.append("")
         lines.append(f"{len(failed)} check(s) failed:")
-        lines.extend(f"  FAIL [{v['rule']}] {v['message']}" for v in failed)
+        lines.extend(f"  FAIL [{v['rule']}] {v['message']}{_in(v, groups)}" for v in failed)
     if warned:
         lines.append("")
-        lines.extend(f"  WARN [{v['rule']}] {v['message']}" for v in warned)
+        lines.extend(f"  WARN [{v['rule']}] {v['message']}{_in(v, groups)}" for v in warned)
     if skipped:
         lines.append("")
         lines.extend(f"  SKIPPED [{v['rule']}] {v['message']} (reason: {v['skip_reason']})" for v in skipped)
     return "\n".join(lines) + "\n"
+
+
+def _in(violation: dict[str, Any], groups: list[Any]) -> str:
+    """Which project a failure belongs to: always when a run has several, and whenever the one project
+    is not the working directory itself (the hook runs from the repository root)."""
+    project = violation.get("project")
+    return f" (project {project})" if project and (len(groups) > 1 or project != ".") else ""
 
 
 def _signed(amount: Decimal) -> str:

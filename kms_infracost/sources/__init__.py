@@ -2,7 +2,7 @@
 
 #: names the HCL source reads; anything else given on the command line is a plan. Kept here, in a module
 #: with no imports, so the hook's fast path (entry.py) and the run stage share it without importing each other.
-HCL_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tfvars", ".tfvars.json", ".hcl")
+HCL_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json", ".hcl")
 
 
 def nothing_found(paths: int) -> str:

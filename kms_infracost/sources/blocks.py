@@ -107,7 +107,7 @@ def module_blocks(directory: Path) -> dict[tuple[str, str], Block]:
     """Resource blocks of one module directory (its *.tf files, not subdirectories)."""
     found: dict[tuple[str, str], Block] = {}
     try:
-        files = sorted(p for p in directory.iterdir() if p.suffix == ".tf" and p.is_file())
+        files = sorted(p for p in directory.iterdir() if p.suffix in (".tf", ".tofu") and p.is_file())
     except OSError:
         return found
     for path in files:

@@ -1,4 +1,7 @@
-"""`kms-infracost usage init`: a usage file with one entry per key found, kept in step with the code.
+"""`kms-infracost usage init`: a usage file with one entry per resource block, kept in step with the code.
+
+A block that count or for_each expands (or that sits in such a module) gets one wildcard entry,
+`alicloud_kms_key.app[*]` or `module.team["*"].alicloud_kms_key.this`, not one entry per instance.
 
 Run again on an edited file it only appends entries for new resources: existing values, comments and
 order stay byte-for-byte as they were, because new entries are inserted as text at the end of the
@@ -32,10 +35,18 @@ def _quoted(address: str) -> str:
     return "'" + address.replace("'", "''") + "'"
 
 
-def entry_lines(resource: model.Resource, indent: int) -> list[str]:
+_INDEX = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
+
+
+def block_address(address: str) -> str:
+    """The address with every instance key a wildcard: `[0]` -> `[*]`, `["a"]` -> `["*"]`."""
+    return _INDEX.sub(lambda m: '["*"]' if m.group(0).startswith('["') else "[*]", address)
+
+
+def entry_lines(resource: model.Resource, indent: int, address: str | None = None) -> list[str]:
     pad = " " * indent
     inner = " " * (indent * 2)
-    lines = [f"{pad}{_quoted(resource.address)}:"]
+    lines = [f"{pad}{_quoted(address or resource.address)}:"]
     if isinstance(resource, model.KmsInstance):
         spec = resource.spec if resource.spec is not None else 0
         lines.append(f"{inner}# peak_qps: {spec}  # the day's peak QPS (pay-as-you-go instances)")
@@ -56,14 +67,26 @@ def wants_usage(resource: model.Resource) -> bool:
     return isinstance(resource, (model.KmsKey, model.KmsInstance)) and resource.exists_after
 
 
+def _blocks(resources: list[model.Resource]) -> list[tuple[str, model.Resource, list[str]]]:
+    """(entry address, a resource of the block, every address of the block), one per resource block."""
+    out: dict[str, tuple[str, model.Resource, list[str]]] = {}
+    for resource in resources:
+        pattern = block_address(resource.address)
+        if pattern in out:
+            out[pattern][2].append(resource.address)
+        else:
+            out[pattern] = (pattern, resource, [resource.address])
+    return list(out.values())
+
+
 def sync_usage_text(existing: str | None, resources: list[model.Resource], path: str) -> SyncResult:
-    """The usage file's new text: the old text unchanged plus entries for resources it does not name."""
-    wanted = [r for r in resources if wants_usage(r)]
+    """The usage file's new text: the old text unchanged plus entries for resource blocks it does not cover."""
+    wanted = _blocks([r for r in resources if wants_usage(r)])
     if existing is None or not existing.strip():
         lines = HEADER.splitlines()
-        for resource in wanted:
-            lines.extend(entry_lines(resource, 2))
-        return SyncResult("\n".join(lines) + "\n", [r.address for r in wanted])
+        for address, resource, _ in wanted:
+            lines.extend(entry_lines(resource, 2, address))
+        return SyncResult("\n".join(lines) + "\n", [a for a, _, _ in wanted])
 
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError
@@ -80,8 +103,15 @@ def sync_usage_text(existing: str | None, resources: list[model.Resource], path:
         raise UserError("usage file must be a mapping with version and resource_usage", path, 1)
     data = cast(Any, data)  # a ruamel CommentedMap: it knows the line of every key (lc)
     section = data.get("resource_usage")
-    known = set(section.keys()) if isinstance(section, dict) else set()
-    new = [r for r in wanted if r.address not in known]
+    known = {str(k) for k in section} if isinstance(section, dict) else set()
+    from kms_infracost.usage.usagefile import wildcard_regex
+
+    patterns = [wildcard_regex(k) for k in known if "*" in k]
+
+    def covered(address: str) -> bool:
+        return address in known or any(p.fullmatch(address) for p in patterns)
+
+    new = [(a, r) for a, r, members in wanted if a not in known and not all(covered(m) for m in members)]
     if not new:
         return SyncResult(existing, [])
     lines = existing.splitlines()
@@ -107,17 +137,17 @@ def sync_usage_text(existing: str | None, resources: list[model.Resource], path:
         keys = list(section.keys())
         indent = cast(Any, section).lc.key(keys[0])[1] if keys else 2
         insert_at = _section_end(lines, data)
-    added_lines = [line for r in new for line in entry_lines(r, indent)]
+    added_lines = [line for a, r in new for line in entry_lines(r, indent, a)]
     lines[insert_at:insert_at] = added_lines
     text = "\n".join(lines) + ("\n" if trailing_newline or not lines else "")
     check = YAML(typ="rt").load(text)
-    if not isinstance(check, dict) or not all(r.address in (check.get("resource_usage") or {}) for r in new):
+    if not isinstance(check, dict) or not all(a in (check.get("resource_usage") or {}) for a, _ in new):
         raise UserError(
             "usage init could not add entries to this file's layout without changing it; "
             "add them by hand or start a new file",
             path,
         )
-    return SyncResult(text, [r.address for r in new])
+    return SyncResult(text, [a for a, _ in new])
 
 
 def _section_end(lines: list[str], data: Any) -> int:

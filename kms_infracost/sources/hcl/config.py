@@ -368,10 +368,13 @@ class Loader:
 
 
 def is_override(path: str) -> bool:
-    """override.tf, override.tf.json, *_override.tf, *_override.tf.json."""
+    """override.tf, override.tf.json, *_override.tf, *_override.tf.json (and the same with .tofu)."""
     name = os.path.basename(path)
-    stem = name[: -len(".tf.json")] if name.endswith(".tf.json") else name[: -len(".tf")]
-    return stem == "override" or stem.endswith("_override")
+    for suffix in (".tf.json", ".tofu.json", ".tf", ".tofu"):
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            return stem == "override" or stem.endswith("_override")
+    return False
 
 
 def merged(original: Block, override: Block) -> Block:

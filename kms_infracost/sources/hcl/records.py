@@ -34,10 +34,8 @@ class Collector:
         for first, again in instance.config.duplicates:
             address = f"{instance.address_prefix}{first.labels[0]}.{first.labels[1]}"
             instance.run.warn(
-                "KI204",
-                f"declared twice ({first.file}:{first.line} and {again.file}:{again.line}); "
-                "Terraform rejects duplicate resources, each declaration is priced as written",
-                address, again.file, again.line,
+                f"{address}: declared twice ({first.file}:{first.line} and {again.file}:{again.line}); "
+                "Terraform rejects duplicate resources, each declaration is priced as written"
             )
         for block in instance.config.resources:
             self.resource(instance, block)
@@ -45,8 +43,7 @@ class Collector:
             if block.labels[0] in CALLING_DATA_SOURCES:
                 address = f"{instance.address_prefix}data.{block.labels[0]}.{block.labels[1]}"
                 instance.run.warn(
-                    "KI107", "data source calls KMS on every plan and apply; its API calls are not priced",
-                    address, block.file, block.line,
+                    f"{address}: data source calls KMS on every plan and apply; its API calls are not priced"
                 )
         for name in instance.config.modules:
             if not instance.call_may_matter(name):
@@ -77,11 +74,12 @@ class Collector:
             expansions, assumption, error = expand(ev, block, static)
         except LimitError as exc:
             raise UserError(f"{exc}; kms-infracost refuses sizes this large", block.file, block.line) from None
-        instance.run.warn_notes(ev.notes, static, block.file, block.line)
+        for text in ev.notes:
+            instance.run.warn(text)
         if self.blocks_seen is not None:
             self.blocks_seen.append((block.file, block.line, static, 0 if error else len(expansions)))
         if error:
-            instance.run.warn("KI203", f"{error}; not priced", static, block.file, block.line)
+            instance.run.warn(f"{static}: {error}; not priced")
             return
         provider = instance.provider(provider_name(block.attr("provider")))
         region, note = provider.region()
@@ -94,7 +92,8 @@ class Collector:
                 refs: list[str] = []
                 attr_ev = Evaluator(instance, dict(exp.names), refs)
                 value = attr_ev.safe(block.body["a"][attr][0])
-                instance.run.warn_notes(attr_ev.notes, address, block.file, block.line)
+                for text in attr_ev.notes:
+                    instance.run.warn(f"{address}: {text}")
                 if refs:
                     references[attr] = refs
                 if isinstance(value, Unknown):
@@ -120,7 +119,7 @@ class Collector:
             )
             own = [f"{assumption}"] if assumption else []
             if assumption:
-                instance.run.warn("KI202", assumption, address, block.file, block.line)
+                instance.run.warn(f"{address}: {assumption}")
             inherited = [text for text in instance.assumptions]
             if own or inherited:
                 self.assumptions[address] = inherited + own

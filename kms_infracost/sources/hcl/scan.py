@@ -16,7 +16,9 @@ import re
 from kms_infracost.errors import UserError
 
 KMS_MARK = "alicloud_kms"
-TF_SUFFIXES = (".tf", ".tf.json")
+TF_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+#: OpenTofu reads `x.tofu` instead of `x.tf` (and `x.tofu.json` instead of `x.tf.json`) when both exist
+_TOFU_TWIN = {".tf": ".tofu", ".tf.json": ".tofu.json"}
 #: top-level block types the evaluation reads; resources and data sources only when they are KMS ones.
 KEPT_BLOCKS = frozenset({"variable", "locals", "module", "output"})
 
@@ -61,7 +63,8 @@ class ScanError(Exception):
 
 
 def is_config_file(name: str) -> bool:
-    """Terraform's own rule: .tf / .tf.json, ignoring hidden files and editor backups."""
+    """Terraform's own rule: .tf / .tf.json (and OpenTofu's .tofu / .tofu.json), ignoring hidden files and
+    editor backups."""
     if name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#")):
         return False
     return name.endswith(TF_SUFFIXES)
@@ -81,7 +84,16 @@ def config_files(directory: str) -> list[str]:
         return []
     except OSError as exc:
         raise UserError(f"cannot read directory: {exc.strerror}", directory) from None
-    return [join(directory, name) for name in sorted(names)]
+    present = set(names)
+    return [join(directory, name) for name in sorted(names) if _tofu_twin(name) not in present]
+
+
+def _tofu_twin(name: str) -> str | None:
+    """The OpenTofu file that replaces this .tf / .tf.json file when both are in one folder."""
+    for suffix in (".tf.json", ".tf"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)] + _TOFU_TWIN[suffix]
+    return None
 
 
 def decode(data: bytes, path: str) -> str:

@@ -1,0 +1,284 @@
+"""Projects: the Terraform root modules one run prices, each with its own settings.
+
+A directory on the command line is searched for root modules the way `infracost breakdown --path .` and
+`tflint --recursive` do: every folder holding configuration files is a candidate, except `.terraform/`,
+hidden folders, excluded ones, and folders that another candidate calls as a local module (those are
+priced through their caller). A file (what pre-commit passes) selects the projects that contain it: its
+own folder when that is a root, else the roots that call its folder as a module. A config may list the
+projects instead (`[[tool.kms-infracost.projects]]`), which turns discovery off.
+
+A project's name is its folder relative to the working directory with `/` (`live/prod`, `.` for the
+working directory itself); the base side of a diff uses the same names.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from kms_infracost.errors import UserError
+from kms_infracost.sources import HCL_SUFFIXES
+from kms_infracost.sources.hcl import scan
+
+if TYPE_CHECKING:
+    from kms_infracost.config import ProjectEntry
+
+#: the usage file a project reads when nothing names one and it exists in the project's folder
+DEFAULT_USAGE_FILE = "kms-infracost-usage.yml"
+TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
+
+
+@dataclass
+class Project:
+    name: str
+    #: the folder to read (HCL), or the plan file
+    path: str
+    kind: str = "hcl"
+    #: .tfvars files named on the command line inside this root, and var files / vars the config lists
+    var_files: list[str] = field(default_factory=list)
+    variables: list[str] = field(default_factory=list)
+    entry: ProjectEntry | None = None
+    #: the usage file `usage init` writes (and `check` reads when it exists)
+    usage_target: str | None = None
+
+
+def project_name(directory: str, cwd: Path) -> str:
+    relative = os.path.relpath(os.path.abspath(directory), cwd)
+    return PurePosixPath(*Path(relative).parts).as_posix() if relative != "." else "."
+
+
+def repository_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding `.git` (a folder, or a file in a worktree)."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _has_config(directory: str) -> bool:
+    try:
+        with os.scandir(directory) as entries:
+            return any(scan.is_config_file(e.name) and e.is_file() for e in entries)
+    except OSError:
+        return False
+
+
+def _excluded(path: str, cwd: Path, excludes: tuple[str, ...]) -> bool:
+    if not excludes:
+        return False
+    parts = project_name(path, cwd).split("/")
+    prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]  # a folder excluded, its subtree too
+    return any(fnmatch.fnmatchcase(name, glob.rstrip("/")) for glob in excludes for name in prefixes)
+
+
+class Survey:
+    """Folders with configuration files under some directories, and which of them call which."""
+
+    def __init__(self, cwd: Path, excludes: tuple[str, ...]) -> None:
+        self.cwd, self.excludes = cwd, excludes
+        #: absolute folder -> absolute folders it calls as local modules
+        self.calls: dict[str, set[str]] = {}
+        #: files that mention alicloud_kms, by folder (to say when nothing priced them)
+        self.kms_files: list[str] = []
+        self.skipped_everything = False
+        #: excluded folders are not projects, but the modules they call are still only modules
+        self.excluded: list[str] = []
+
+    def walk(self, top: str) -> list[str]:
+        """Candidate folders under `top` (itself included), in a stable order."""
+        found: list[str] = []
+        top_abs = os.path.abspath(top)
+        seen_any = False
+        for folder, dirs, files in os.walk(top_abs):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            names = [n for n in files if scan.is_config_file(n)]
+            if not names:
+                continue
+            seen_any = True
+            if _excluded(folder, self.cwd, self.excludes):
+                self._read(folder)
+                self.excluded.append(folder)
+                continue
+            self._read(folder)
+            found.append(folder)
+        if seen_any and not found:
+            self.skipped_everything = True
+        return found
+
+    def _read(self, folder: str) -> None:
+        if folder in self.calls:
+            return
+        calls: set[str] = set()
+        for path in scan.config_files(folder):
+            try:
+                source = scan.read_source(path)
+            except UserError:
+                continue  # the source reports it when the folder is read for real
+            if source.mentions_kms:
+                self.kms_files.append(path)
+            for _, src in source.module_calls:
+                if src and scan_local(src):
+                    target = os.path.normpath(os.path.join(folder, src))
+                    if target != folder:
+                        calls.add(target)
+        self.calls[folder] = calls
+
+    def called(self, among: list[str]) -> set[str]:
+        """Folders some folder of `among` calls, directly or through other modules."""
+        out: set[str] = set()
+        stack = [t for f in among for t in self.calls.get(f, ())]
+        while stack:
+            target = stack.pop()
+            if target in out:
+                continue
+            out.add(target)
+            if target not in self.calls and os.path.isdir(target):
+                self._read(target)
+            stack.extend(self.calls.get(target, ()))
+        return out
+
+    def roots(self, candidates: list[str]) -> list[str]:
+        called = self.called([*candidates, *self.excluded])
+        return [c for c in candidates if c not in called]
+
+    def callers(self, module: str, roots: list[str]) -> list[str]:
+        return [r for r in roots if module in self.called([r])]
+
+
+def scan_local(source: str) -> bool:
+    from kms_infracost.sources.hcl.config import is_local_source
+
+    return is_local_source(source)
+
+
+def _plan_like(path: str) -> bool:
+    """Plan files by name first (no stat), then anything that is not a directory."""
+    if path == "-":
+        return True
+    if path.endswith(HCL_SUFFIXES):
+        return False
+    if path.endswith(".json"):
+        return True
+    return not os.path.isdir(path)
+
+
+def _under_terraform(path: str) -> bool:
+    return ".terraform" in Path(path).parts
+
+
+def select_projects(
+    paths: tuple[str, ...],
+    cwd: Path,
+    excludes: tuple[str, ...] = (),
+    entries: list[ProjectEntry] | None = None,
+) -> tuple[list[Project], Survey]:
+    """The projects the command line names, in the order first named, each once."""
+    survey = Survey(cwd, excludes)
+    given = paths or (".",)
+    for path in given:
+        if path != "-" and not os.path.lexists(path):
+            raise UserError("no such file or directory", path)
+    if entries:
+        return _from_entries(given, cwd, entries, survey), survey
+    projects: dict[str, Project] = {}
+
+    def add(folder: str, var_file: str | None = None) -> None:
+        key = os.path.abspath(folder)
+        project = projects.get(key)
+        if project is None:
+            project = projects[key] = Project(project_name(folder, cwd), _shown(folder, cwd))
+        if var_file and var_file not in project.var_files:
+            project.var_files.append(var_file)
+
+    context: list[str] | None = None
+    for path in given:
+        if _plan_like(path):
+            name = "-" if path == "-" else path
+            projects.setdefault(f"plan:{name}", Project(_plan_project_name(path, cwd), path, kind="plan"))
+            continue
+        if os.path.isdir(path):
+            if _under_terraform(os.path.abspath(path)):
+                add(path)  # named explicitly: read as it is (a module under .terraform, an empty folder)
+                continue
+            candidates = survey.walk(path)
+            if not candidates and survey.skipped_everything:
+                raise UserError("--exclude-path removes every Terraform folder under it; nothing left to price", path)
+            for root in survey.roots(candidates):
+                add(root)
+            if not candidates and not _has_config(path):
+                add(path)  # says "no Terraform files here" when read
+            continue
+        folder = os.path.dirname(os.path.abspath(path))
+        var_file = path if path.endswith(TFVARS_SUFFIXES) and not _auto_loaded(path) else None
+        if _under_terraform(folder) or not _has_config(folder) or not _inside(folder, cwd):
+            add(_shown(folder, cwd), var_file)
+            continue
+        if context is None:
+            context = survey.roots(survey.walk(str(cwd)))
+        if folder in context:
+            add(folder, var_file)
+            continue
+        callers = survey.callers(folder, context)
+        for caller in callers or [folder]:
+            add(caller, var_file if caller == folder else None)
+    if not projects and excludes:
+        raise UserError("--exclude-path removes every project; nothing left to price")
+    return list(projects.values()), survey
+
+
+def _auto_loaded(path: str) -> bool:
+    name = os.path.basename(path)
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+
+
+def _inside(folder: str, cwd: Path) -> bool:
+    return not os.path.relpath(folder, cwd).startswith("..")
+
+
+def _shown(folder: str, cwd: Path) -> str:
+    """A folder as reports show it: relative to the working directory when below it."""
+    relative = os.path.relpath(os.path.abspath(folder), cwd)
+    return relative if not relative.startswith("..") else os.path.abspath(folder)
+
+
+def _plan_project_name(path: str, cwd: Path) -> str:
+    """A plan is one project named after its configuration folder: beside the plan when it holds .tf files."""
+    if path == "-":
+        return "."
+    folder = Path(path).resolve().parent
+    if any(folder.glob("*.tf")) or any(folder.glob("*.tofu")):
+        return project_name(str(folder), cwd)
+    return "."
+
+
+def _from_entries(given: tuple[str, ...], cwd: Path, entries: list[ProjectEntry], survey: Survey) -> list[Project]:
+    """Explicit projects from the config; paths on the command line select among them."""
+    chosen: list[Project] = []
+    explicit_paths = [p for p in given if p != "."] if given != (".",) else []
+    for entry in entries:
+        folder = os.path.abspath(entry.path)
+        if explicit_paths and not any(_selects(p, folder, survey) for p in explicit_paths):
+            continue
+        project = Project(project_name(folder, cwd), _shown(folder, cwd), entry=entry)
+        project.var_files.extend(entry.var_files)
+        project.variables.extend(entry.variables)
+        chosen.append(project)
+    for path in explicit_paths:
+        if _plan_like(path):
+            raise UserError("the config lists projects; plan files are read without it (give --config /dev/null)", path)
+    return chosen
+
+
+def _selects(path: str, folder: str, survey: Survey) -> bool:
+    """A directory selects the projects below it; a file the project it is in or whose modules it is in."""
+    target = os.path.abspath(path)
+    if os.path.isdir(target):
+        return folder == target or folder.startswith(target.rstrip(os.sep) + os.sep)
+    home = os.path.dirname(target)
+    if home == folder:
+        return True
+    survey._read(folder)
+    return home in survey.called([folder])

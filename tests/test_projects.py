@@ -1,0 +1,276 @@
+"""Projects: a monorepo in a real git repository, priced root by root with each root's own settings.
+
+The repository (built fresh for each test):
+- `live/prod` (depth 2) calls the shared local module `modules/kms` twice (an HSM key and a software key),
+  has its own `.kms-infracost.toml` (monthly_per_key = 1) and its own `kms-infracost-usage.yml`
+  (1,000,000 calls a month on the software key); `live/prod/.terraform/` holds a stray installed key;
+- `live/staging/eu` (depth 3) declares two software keys with count;
+- `tofu/` is an OpenTofu root: `main.tofu` replaces `main.tf` (which would declare an HSM key);
+- the repository root's `.kms-infracost.toml` sets monthly_total = 5 for the roots without their own config.
+
+kms1-intl prices (PRICING.md): software key 0.002 USD and HSM key 0.033 USD per version-day (30-day month:
+0.06 and 0.99 USD), API calls 0.08 USD per 10,000 in mainland China regions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, git, run_cli, run_subprocess
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+MODULE = """\
+variable "hsm" {
+  type    = bool
+  default = false
+}
+
+resource "alicloud_kms_key" "this" {
+  protection_level = var.hsm ? "HSM" : "SOFTWARE"
+}
+"""
+
+PROD = """\
+provider "alicloud" {
+  region = "cn-hangzhou"
+}
+
+module "signing" {
+  source = "../../modules/kms"
+  hsm    = true
+}
+
+module "disk" {
+  source = "../../modules/kms"
+}
+"""
+
+STAGING = """\
+provider "alicloud" {
+  region = "eu-central-1"
+}
+
+resource "alicloud_kms_key" "app" {
+  count = 2
+}
+"""
+
+FILES = {
+    "modules/kms/main.tf": MODULE,
+    "live/prod/main.tf": PROD,
+    "live/prod/.kms-infracost.toml": "[thresholds]\nmonthly_per_key = 1\n",
+    "live/prod/kms-infracost-usage.yml": (
+        "version: 0.1\nresource_usage:\n  module.disk.alicloud_kms_key.this:\n    monthly_api_calls: 1000000\n"
+    ),
+    "live/prod/.terraform/modules/stray/main.tf": 'resource "alicloud_kms_key" "stray" {\n  protection_level = "HSM"\n}\n',
+    "live/staging/eu/main.tf": STAGING,
+    "tofu/main.tf": 'resource "alicloud_kms_key" "old" {\n  protection_level = "HSM"\n}\n',
+    "tofu/main.tofu": 'provider "alicloud" {\n  region = "ap-southeast-1"\n}\n\nresource "alicloud_kms_key" "new" {}\n',
+    ".kms-infracost.toml": "[thresholds]\nmonthly_total = 5\n",
+}
+
+
+@pytest.fixture
+def monorepo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    repo = tmp_path / "infra"
+    for name, text in FILES.items():
+        path = repo / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "monorepo")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def totals(doc: dict) -> dict[str, Decimal]:  # type: ignore[type-arg]
+    return {p["name"]: p["total_monthly_cost"] for p in doc["projects"]}
+
+
+def test_a_repository_root_is_searched_for_roots_each_with_its_own_settings(monorepo: Path) -> None:
+    result = run_cli("check", ".", "--format", "json")
+    doc = result.json()
+    assert totals(doc) == {"live/prod": Decimal("9.05"), "live/staging/eu": Decimal("0.12"), "tofu": Decimal("0.06")}
+    assert doc["total_monthly_cost"] == Decimal("9.23")
+    assert [(r["project"], r["address"], r["monthly_cost"]) for r in doc["resources"]] == [
+        ("live/prod", "module.signing.alicloud_kms_key.this", Decimal("0.99")),
+        ("live/prod", "module.disk.alicloud_kms_key.this", Decimal("8.06")),  # 0.06 + 100 x 0.08 from its usage file
+        ("live/staging/eu", "alicloud_kms_key.app[0]", Decimal("0.06")),
+        ("live/staging/eu", "alicloud_kms_key.app[1]", Decimal("0.06")),
+        ("tofu", "alicloud_kms_key.new", Decimal("0.06")),
+    ]
+    # live/prod's own config caps each key; the root config's monthly_total (5) is not live/prod's
+    assert [(v["project"], v["rule"], v["file"], v["line"]) for v in doc["violations"]] == [
+        ("live/prod", "monthly_per_key", "modules/kms/main.tf", 6),
+    ]
+    assert result.code == 1
+
+
+def test_the_table_groups_by_project_with_subtotals_and_names_the_failing_project(monorepo: Path) -> None:
+    result = run_cli("check", "-q")
+    lines = result.stdout.splitlines()
+    assert [line.split()[-1] for line in lines if line.startswith("  subtotal")] == ["9.05", "0.12", "0.06"]
+    assert "TOTAL monthly cost: 9.23 USD" in lines
+    assert lines[-1] == (
+        "  FAIL [monthly_per_key] module.disk.alicloud_kms_key.this costs 8.06 USD a month, "
+        "over the per-key limit of 1.00 USD (project live/prod)"
+    )
+
+
+def test_a_changed_file_selects_only_its_projects(monorepo: Path) -> None:
+    """What pre-commit passes: a root's file is that root; a shared module's file is every root calling it."""
+    staging = run_cli("check", "-q", "live/staging/eu/main.tf", "--format", "json").json()
+    assert totals(staging) == {"live/staging/eu": Decimal("0.12")}
+    assert staging["violations"] == []
+    shared = run_cli("check", "-q", "modules/kms/main.tf", "--format", "json").json()
+    assert totals(shared) == {"live/prod": Decimal("9.05")}
+
+
+def test_infracost_json_has_one_project_per_root(monorepo: Path) -> None:
+    doc = json.loads(run_cli("breakdown", "-q", "--format", "infracost-json").stdout)
+    assert [(p["name"], p["metadata"]["path"], p["breakdown"]["totalMonthlyCost"]) for p in doc["projects"]] == [
+        ("live/prod", "live/prod", "9.05"), ("live/staging/eu", "live/staging/eu", "0.12"), ("tofu", "tofu", "0.06"),
+    ]
+    assert doc["totalMonthlyCost"] == "9.23"
+
+
+def test_a_base_ref_diff_pairs_resources_by_project_and_address(monorepo: Path) -> None:
+    (monorepo / "live/prod/main.tf").write_text(PROD.replace("hsm    = true", "hsm    = false"))
+    with (monorepo / "live/staging/eu/main.tf").open("a") as handle:
+        handle.write('\nresource "alicloud_kms_key" "extra" {}\n')
+    doc = run_cli("diff", "-q", ".", "--base-ref", "main", "--format", "json").json()
+    assert [(p["name"], p["past_total_monthly_cost"], p["total_monthly_cost"], p["diff_total_monthly_cost"])
+            for p in doc["projects"]] == [
+        ("live/prod", Decimal("9.05"), Decimal("8.12"), Decimal("-0.93")),
+        ("live/staging/eu", Decimal("0.12"), Decimal("0.18"), Decimal("0.06")),
+        ("tofu", Decimal("0.06"), Decimal("0.06"), Decimal(0)),
+    ]
+    assert [(r["project"], r["address"], r["action"], r["file"]) for r in doc["resources"]] == [
+        ("live/prod", "module.signing.alicloud_kms_key.this", "replace", "modules/kms/main.tf"),  # HSM -> SOFTWARE
+        ("live/prod", "module.disk.alicloud_kms_key.this", "no-op", "modules/kms/main.tf"),
+        ("live/staging/eu", "alicloud_kms_key.app[0]", "no-op", "live/staging/eu/main.tf"),
+        ("live/staging/eu", "alicloud_kms_key.app[1]", "no-op", "live/staging/eu/main.tf"),
+        ("live/staging/eu", "alicloud_kms_key.extra", "create", "live/staging/eu/main.tf"),
+        ("tofu", "alicloud_kms_key.new", "no-op", "tofu/main.tofu"),
+    ]
+    markdown = run_cli("diff", "-q", ".", "--base-ref", "main", "--format", "markdown").stdout
+    assert "| replace | `live/prod` `module.signing.alicloud_kms_key.this` | 0.99 USD | 0.06 USD | -0.93 USD |" in markdown
+    assert "| create | `live/staging/eu` `alicloud_kms_key.extra` | - | 0.06 USD | +0.06 USD |" in markdown
+    assert "4 unchanged resources not listed." in markdown
+    assert "| no-op |" not in markdown.split("<details>")[0]
+
+
+def test_a_removed_key_is_a_delete_in_its_own_project(monorepo: Path) -> None:
+    (monorepo / "live/staging/eu/main.tf").write_text(STAGING.replace("count = 2", "count = 1"))
+    doc = run_cli("diff", "-q", "live", "--base-ref", "main", "--format", "json").json()
+    changed = [(r["project"], r["address"], r["action"]) for r in doc["resources"] if r["action"] != "no-op"]
+    assert changed == [("live/staging/eu", "alicloud_kms_key.app[1]", "delete")]
+    assert doc["diff_total_monthly_cost"] == Decimal("-0.06")
+
+
+def test_the_hook_switch_compares_with_head(monorepo: Path) -> None:
+    """hook_base_ref = "HEAD": keys already committed do not fail a commit; only what it adds is judged."""
+    (monorepo / ".kms-infracost.toml").write_text('hook_base_ref = "HEAD"\n[thresholds]\nmonthly_increase = 0.05\n')
+    git(monorepo, "commit", "-q", "-am", "gate the change")
+    assert run_cli("check", "-q", "live/staging/eu/main.tf").code == 0
+    with (monorepo / "live/staging/eu/main.tf").open("a") as handle:
+        handle.write('\nresource "alicloud_kms_key" "extra" {\n  protection_level = "HSM"\n}\n')
+    result = run_cli("check", "-q", "live/staging/eu/main.tf", "--format", "json")
+    assert result.code == 1
+    (violation,) = result.json()["violations"]
+    assert (violation["project"], violation["rule"], violation["actual"]) == ("live/staging/eu", "monthly_increase", Decimal("0.99"))
+
+
+def test_monthly_total_all_limits_the_sum_of_the_run(monorepo: Path) -> None:
+    (monorepo / ".kms-infracost.toml").write_text("[thresholds]\nmonthly_total_all = 9\n")
+    doc = run_cli("check", "-q", "--format", "json").json()
+    assert [(v["rule"], v["actual"], v["limit"]) for v in doc["violations"] if v["rule"] == "monthly_total_all"] == [
+        ("monthly_total_all", Decimal("9.23"), Decimal(9)),
+    ]
+
+
+def test_explicit_projects_replace_discovery(monorepo: Path) -> None:
+    (monorepo / ".kms-infracost.toml").write_text(
+        '[[projects]]\npath = "live/staging/eu"\nvars = { }\nthresholds = { monthly_total = 0.1 }\n'
+    )
+    result = run_cli("check", "-q", "--format", "json")
+    doc = result.json()
+    assert totals(doc) == {"live/staging/eu": Decimal("0.12")}
+    assert [(v["project"], v["rule"]) for v in doc["violations"]] == [("live/staging/eu", "monthly_total")]
+
+
+def test_exclude_path_leaves_folders_out(monorepo: Path) -> None:
+    doc = run_cli("breakdown", "-q", "--exclude-path", "live/*", "--format", "json").json()
+    assert totals(doc) == {"tofu": Decimal("0.06")}
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "message"),
+    [
+        ('[[projects]]\npath = "../elsewhere"\n', (), "project 1: path '../elsewhere' is outside the repository"),
+        ('[[projects]]\npath = "live/qa"\n', (), "project 1: path 'live/qa' does not exist"),
+        ('[[projects]]\npath = "tofu"\n[[projects]]\npath = "./tofu/"\n', (), "project 2: path './tofu/' is already project 1"),
+        ("", ("--exclude-path", "*"), "--exclude-path removes every Terraform folder under it"),
+    ],
+)
+def test_bad_project_inputs_are_one_line_errors(monorepo: Path, config: str, args: tuple[str, ...], message: str) -> None:
+    (monorepo.parent / "elsewhere").mkdir(exist_ok=True)
+    (monorepo / ".kms-infracost.toml").write_text(config)
+    result = run_subprocess("check", *args, cwd=str(monorepo))
+    assert result.code == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_kms_files_that_no_root_reads_are_never_a_silent_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "stacks" / "a").mkdir(parents=True)
+    (tmp_path / "stacks" / "a" / "main.tf").write_text('module "k" {\n  source = "../keys"\n  count = 0\n}\n')
+    (tmp_path / "stacks" / "keys").mkdir()
+    (tmp_path / "stacks" / "keys" / "main.tf").write_text('resource "alicloud_kms_key" "k" {}\n')
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", "stacks")
+    assert result.code == 0
+    assert "1 file(s) mention alicloud_kms but no root module found here uses them (stacks/keys/main.tf)" in result.stderr
+    assert run_cli("check", "--strict", "stacks").code == 1
+
+
+def test_usage_init_writes_each_projects_own_file(monorepo: Path) -> None:
+    result = run_cli("usage", "init", "live")
+    assert result.code == 0
+    assert result.stdout.splitlines() == [
+        "live/prod/kms-infracost-usage.yml: added 1 entry: module.signing.alicloud_kms_key.this",
+        "live/staging/eu/kms-infracost-usage.yml: added 1 entry: alicloud_kms_key.app[*]",
+    ]
+    assert "  'alicloud_kms_key.app[*]':\n" in (monorepo / "live/staging/eu/kms-infracost-usage.yml").read_text()
+    again = run_cli("usage", "init", "live")
+    assert again.stdout.splitlines()[1] == "live/staging/eu/kms-infracost-usage.yml: up to date (2 resources found)"
+
+
+@pytest.mark.network
+def test_pre_commit_on_one_roots_file_judges_only_that_root(monorepo: Path, tmp_path: Path) -> None:
+    if shutil.which("pre-commit") is None:
+        pytest.skip("pre-commit is not installed")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pc-home"),
+           "KMS_INFRACOST_CACHE_DIR": str(tmp_path / "kms-cache")}
+    ran = subprocess.run(
+        ["pre-commit", "try-repo", str(REPO), "kms-infracost", "--files", "live/staging/eu/main.tf", "--color", "never"],
+        cwd=monorepo, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "Passed" in ran.stdout
+    failing = subprocess.run(
+        ["pre-commit", "try-repo", str(REPO), "kms-infracost", "--files", "modules/kms/main.tf", "--color", "never",
+         "--verbose"],
+        cwd=monorepo, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert failing.returncode == 1
+    assert "over the per-key limit of 1.00 USD (project live/prod)" in failing.stdout
