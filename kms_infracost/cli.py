@@ -100,6 +100,9 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--soft-fail", is_flag=True, help="Report failures but exit 0."),
         click.option("--strict", is_flag=True, help="Treat every assumption about an unknown value as a failure."),
         click.option("--no-color", is_flag=True, help="Plain output (the default output has no colour codes)."),
+        click.option("--ignore-warning", "ignore_warnings", multiple=True, metavar="CODE",
+                     help="Silence one kind of warning (a code such as KI101 or its name); repeatable. "
+                          "Adds to ignore_warnings in the config."),
         click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr."),
         click.option("-v", "--verbose", is_flag=True, help="Show where each usage figure came from."),
     ]

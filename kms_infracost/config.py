@@ -26,7 +26,7 @@ THRESHOLDS = (
 )
 TOP_KEYS = (
     "price_book", "days_per_month", "default_region", "usage_file", "horizon_months", "thresholds", "rules",
-    "projects", "hook_base_ref",
+    "ignore_warnings", "projects", "hook_base_ref",
 )
 RULE_KEYS = ("id", "path", "message", "severity")
 PROJECT_KEYS = ("path", "var_files", "vars", "usage_file", "thresholds", "price_book")
@@ -55,6 +55,8 @@ class Config:
     horizon_months: int = 12
     thresholds: dict[str, Decimal] = field(default_factory=dict)
     rules: list[dict[str, str]] = field(default_factory=list)
+    #: warning codes (KI101 …) not shown or reported
+    ignore_warnings: list[str] = field(default_factory=list)
     projects: list[ProjectEntry] = field(default_factory=list)
     #: `check` compares with this git ref (the hook: "HEAD") when no --base-ref / --base-plan is given
     hook_base_ref: str | None = None
@@ -121,6 +123,19 @@ def _number(value: Any, where: str, path: str) -> Decimal:
     return number
 
 
+def warning_code(given: str, path: str | None = None) -> str:
+    """A warning code or name as given (config or --ignore-warning), checked: its code."""
+    from kms_infracost.warning_codes import known, valid_choices
+
+    code = known(given)
+    if code is None:
+        raise UserError(
+            f"unknown warning code {given!r}{did_you_mean(given, valid_choices())}; the codes are listed in the README",
+            path,
+        )
+    return code
+
+
 def parse_config(data: dict[str, Any], path: str) -> Config:
     if not isinstance(data, dict):
         raise UserError("[tool.kms-infracost] must be a table", path)
@@ -150,6 +165,10 @@ def parse_config(data: dict[str, Any], path: str) -> Config:
         if not isinstance(data["usage_file"], str):
             raise UserError("usage_file must be a path", path)
         config.usage_file = str(Path(path).parent / data["usage_file"])
+    ignored = data.get("ignore_warnings", [])
+    if not isinstance(ignored, list) or not all(isinstance(x, str) for x in ignored):
+        raise UserError('ignore_warnings must be a list of warning codes such as ["KI101"]', path)
+    config.ignore_warnings = [warning_code(x, path) for x in ignored]
     config.thresholds = _thresholds(data.get("thresholds", {}), "thresholds", path)
     if "hook_base_ref" in data:
         if not isinstance(data["hook_base_ref"], str) or not data["hook_base_ref"].strip():

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kms_infracost import __version__, model
+from kms_infracost.warning_codes import group
 
 if TYPE_CHECKING:
     from kms_infracost.pricing.engine import Estimate, PricedResource
@@ -187,7 +188,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             if p.unpriced
         ],
         "violations": [],
-        "warnings": list(estimate.warnings),
+        "warnings": group(estimate.warnings),
     }
     if has_past:
         past = estimate.past_total_monthly_cost
@@ -230,7 +231,6 @@ def merge_projects(parts: list[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
         raise UserError(f"projects are priced in different currencies ({named}); run them separately")
     first = parts[0][1]
     doc: dict[str, Any] = {k: v for k, v in first.items() if k not in _SUMMED}
-    several = len(parts) > 1
     doc["projects"] = []
     for key in ("resources", "account_items", "modules", "warnings"):
         doc[key] = []
@@ -256,8 +256,8 @@ def merge_projects(parts: list[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
         totals["projected_total_monthly_cost"] += part["projected_total_monthly_cost"]
         for key in ("resources", "account_items", "modules"):
             doc[key].extend({"project": project.name, **item} for item in part[key])
-        prefix = f"{project.name}: " if several and project.name != "." else ""
-        doc["warnings"].extend(w if w.startswith(prefix) else prefix + w for w in part["warnings"])
+        for entry in part["warnings"]:
+            _add_warning(doc["warnings"], entry, project.name)
     doc["total_monthly_cost"] = totals["total_monthly_cost"]
     doc["projected_total_monthly_cost"] = totals["projected_total_monthly_cost"]
     if has_past:
@@ -270,6 +270,19 @@ def merge_projects(parts: list[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
         doc["base"] = next((d["base"] for _, d in parts if "base" in d), "the plan's prior state")
     doc["violations"] = []
     return doc
+
+
+def _add_warning(entries: list[dict[str, Any]], entry: dict[str, Any], project: str) -> None:
+    """One entry per kind of warning across projects: counts add up, each lists the projects it concerns."""
+    for known in entries:
+        if (known["code"], known["message"]) == (entry["code"], entry["message"]):
+            known["count"] += entry["count"]
+            known["addresses"].extend(a for a in entry["addresses"] if a not in known["addresses"])
+            known["locations"].extend(x for x in entry["locations"] if x not in known["locations"])
+            known["projects"].append(project)
+            return
+    entries.append({**entry, "addresses": list(entry["addresses"]), "locations": list(entry["locations"]),
+                    "projects": [project]})
 
 
 #: what a run's document sums over its projects instead of taking from the first

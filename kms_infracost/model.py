@@ -18,6 +18,8 @@ CIPHERTEXT = "alicloud_kms_ciphertext"
 
 #: resource types the tool models; every other alicloud_kms_* type is reported as not priced.
 KMS_TYPES = (KEY, KEY_VERSION, ALIAS, INSTANCE, SECRET, CIPHERTEXT)
+#: types that can cost money: only about these is an assumed or unknown region worth a warning
+PRICED_TYPES = (KEY, KEY_VERSION, INSTANCE, SECRET)
 
 #: other alicloud_kms_* types that configure access to a KMS instance and cost nothing of their own
 FREE_TYPES = (
@@ -124,12 +126,31 @@ class OtherKmsResource(Resource):
     """An alicloud_kms_* type the tool knows exists but does not price (policies, network rules …)."""
 
 
+@dataclass(frozen=True)
+class Warning:  # the domain's word; the builtin is never used in this module
+    """Something that changes or may change a priced figure, with a stable code (`KI101`).
+
+    Codes and their meaning are listed in `kms_infracost/warning_codes.py` (and the README); reports group
+    warnings by code and message, so the message should not repeat the address or the location.
+    """
+
+    code: str
+    message: str
+    address: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}: " if self.file and self.line else f"{self.file}: " if self.file else ""
+        return f"{where}{self.address + ': ' if self.address else ''}{self.message} [{self.code}]"
+
+
 @dataclass
 class Inventory:
     """Everything a source found, plus what it had to assume."""
 
     resources: list[Resource] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
     #: where the inventory came from (a plan file, HCL directories) for reports.
     origin: str = ""
 

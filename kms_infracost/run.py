@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from kms_infracost.errors import UserError
 from kms_infracost.projects import DEFAULT_USAGE_FILE, Project
 from kms_infracost.sources import nothing_found
 from kms_infracost.sources.hcl import scan
+from kms_infracost.warning_codes import group as group_warnings
+from kms_infracost.warning_codes import without
 
 if TYPE_CHECKING:
     from kms_infracost.config import Config
@@ -50,6 +53,7 @@ class RunOptions:
     no_color: bool = False
     quiet: bool = False
     verbose: bool = False
+    ignore_warnings: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -201,7 +205,10 @@ def _base_side(options: RunOptions, projects: list[Project], configs: dict[str, 
             if resource.file and Path(resource.file).resolve().is_relative_to(folder.resolve()):
                 inside = Path(resource.file).resolve().relative_to(folder.resolve())
                 resource.file = os.path.relpath(top / inside)
-        inventory.warnings = [w.replace(str(there), project.path) for w in inventory.warnings]
+        inventory.warnings = [  # the base's own warnings name the work tree's files, not the copy
+            dataclasses.replace(w, file=w.file.replace(str(there), project.path, 1)) if w.file else w
+            for w in inventory.warnings
+        ]
         base.inventories[project.name] = inventory
     return base
 
@@ -233,10 +240,8 @@ def run(options: RunOptions, *, mode: str) -> int:
     found_any = any(i.resources for i in inventories.values())
     if not found_any and base is None and options.formats in ((), ("table",)) and not options.out_files:
         # the common pre-commit case: nothing to price, so nothing more to import
-        if not options.quiet:
-            for inventory in inventories.values():
-                for warning in inventory.warnings:
-                    print(f"warning: {warning}", file=sys.stderr)
+        everything = [w for p in projects for w in without(inventories[p.name].warnings, ignored_warnings(options, configs[p.name]))]
+        show_warnings(group_warnings(everything), options)
         unread = [f for f in survey.kms_files if not _read_by(f, projects)]
         if unread:
             print(
@@ -280,9 +285,7 @@ def run(options: RunOptions, *, mode: str) -> int:
         given = options.out_files[index] if index < len(options.out_files) else "-"
         outputs.append((None if given == "-" else given, text))
 
-    if not options.quiet:
-        for warning in document["warnings"]:
-            print(f"warning: {warning}", file=sys.stderr)
+    show_warnings(document["warnings"], options)
     for destination, text in outputs:  # everything rendered before anything is written
         if destination is None:
             sys.stdout.write(text)
@@ -313,7 +316,7 @@ def _project_document(
 
     books = select_books(config.price_book)
     usage_file = None
-    usage_warnings: list[str] = []
+    usage_warnings: list[model.Warning] = []
     if config.usage_file:
         from kms_infracost.usage.usagefile import load_usage_file
 
@@ -326,7 +329,7 @@ def _project_document(
 
         base_result, _ = _priced(base.inventories.get(project.name, model.Inventory()), config, usage_file, books)
         result = compare(result, base_result, base.label)
-    result.warnings[:0] = usage_warnings
+    result.warnings = without(usage_warnings + result.warnings, ignored_warnings(options, config))
     document = estimate_document(result)
 
     enforce = mode != "breakdown"
@@ -395,6 +398,22 @@ def _violation_document(v: Any) -> dict[str, Any]:
         "file": v.file,
         "line": v.line,
     }
+
+
+def ignored_warnings(options: RunOptions, config: Config) -> set[str]:
+    from kms_infracost.config import warning_code
+
+    return {*config.ignore_warnings, *(warning_code(given) for given in options.ignore_warnings)}
+
+
+def show_warnings(entries: list[dict[str, Any]], options: RunOptions) -> None:
+    """One line per kind of warning on stderr (every place under it with -v); nothing with -q."""
+    if options.quiet:
+        return
+    from kms_infracost.warning_codes import lines
+
+    for text in lines(entries, options.verbose):
+        print(text, file=sys.stderr)
 
 
 def usage_init(options: RunOptions) -> None:

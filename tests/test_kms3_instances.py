@@ -78,13 +78,16 @@ def test_overflowing_key_num_is_a_violation_of_its_own() -> None:
 
 def test_new_kms1_key_is_warned_with_the_kms3_alternative() -> None:
     result = run_cli("breakdown", plan("default_software_key"))
-    assert (
-        "warning: alicloud_kms_key.default: KMS 1.0 is past end of service (2025-09-30); in a KMS 3.0 "
-        "pay-as-you-go software instance (dkms_instance_id) this key costs 0.90 USD/month plus 135.00 USD/month "
-        "for the instance"
-    ) in result.stderr
+    assert result.stderr == (
+        "warning KI501 KMS 1.0 ended service 2025-09-30: 1 new key, 0.06 USD/month; as KMS 3.0 pay-as-you-go "
+        "software 0.90 + 135.00 instance USD/month\n"
+    )
+    assert "end of service" not in result.stdout  # once per run, never a note under each key
     doc = run_cli("breakdown", "--format", "json", plan("default_software_key")).json()
     assert doc["resources"][0]["kms3_alternative_monthly_cost"] == D("0.9")
+    assert [(w["code"], w["count"], w["addresses"]) for w in doc["warnings"]] == [
+        ("KI501", 1, ["alicloud_kms_key.default"])
+    ]
 
 
 def test_instances_are_not_priced_in_the_china_book() -> None:

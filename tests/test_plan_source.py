@@ -171,7 +171,10 @@ def test_region_nobody_names_is_an_assumption_with_a_warning() -> None:
     (key,) = result.json()["resources"]
     assert (key["region"], key["region_source"]) == ("cn-shanghai", "default_region in config (assumed)")
     assert "region assumed cn-shanghai" in key["assumptions"][0]
-    assert "warning: alicloud_kms_key.this: region assumed cn-shanghai" in result.stderr
+    (warning,) = result.json()["warnings"][:1]
+    assert (warning["code"], warning["addresses"]) == ("KI101", ["alicloud_kms_key.this"])
+    assert warning["message"].startswith("region assumed cn-shanghai")
+    assert "warning KI101 region assumed cn-shanghai" in result.stderr
 
 
 def test_unset_optional_computed_attributes_take_provider_defaults_and_strings_are_numbers() -> None:

@@ -130,7 +130,9 @@ def test_key_in_a_kms_instance_has_no_kms1_fee() -> None:
 def test_unknown_region_is_classed_by_name_with_a_warning() -> None:
     result = price([key(region="cn-newcity")], calls={"alicloud_kms_key.k": {"monthly_api_calls": 10_000}})
     assert result.resources[0].region_class == "mainland"
-    assert any("cn-newcity is not in the region table" in w for w in result.warnings)
+    assert [(w.code, w.address) for w in result.warnings if "cn-newcity is not in the region table" in w.message] == [
+        ("KI401", "alicloud_kms_key.k")
+    ]
 
 
 def test_deleted_key_costs_nothing_after_but_keeps_its_past_cost() -> None:

@@ -128,9 +128,12 @@ def test_usage_file_version_is_checked(tmp_path: Path) -> None:
 def test_unknown_usage_key_is_a_warning_naming_the_closest(tmp_path: Path) -> None:
     usage = tmp_path / "usage.yml"
     usage.write_text("version: 0.1\nresource_usage:\n  alicloud_kms_key.app:\n    monthly_api_cals: 5\n")
-    result = run_cli("check", plan("alias"), "--usage-file", str(usage))
+    result = run_cli("check", plan("alias"), "--usage-file", str(usage), "-v")
     assert result.code == 0
-    assert f"{usage}:4: unknown usage key 'monthly_api_cals' for alicloud_kms_key.app (did you mean 'monthly_api_calls'?)" in result.stderr
+    assert (
+        f"{usage}:4: warning KI303 unknown usage key 'monthly_api_cals' for alicloud_kms_key.app "
+        "(did you mean 'monthly_api_calls'?)"
+    ) in result.stderr.splitlines()
 
 
 def test_rotation_every_30_days_in_any_unit_projects_12_versions_in_month_12() -> None:
@@ -218,8 +221,11 @@ def test_rotation_on_an_asymmetric_key_is_refused_with_a_warning() -> None:
     (sign,) = inventory.resources
     assert isinstance(sign, model.KmsKey) and sign.rotation_days is None
     assert inventory.warnings == [
-        "alicloud_kms_key.sign: automatic_rotation is Enabled but KMS does not rotate asymmetric keys (RSA_2048); "
-        "no rotation projected"
+        model.Warning(
+            "KI104",
+            "automatic_rotation is Enabled but KMS does not rotate asymmetric keys (RSA_2048); no rotation projected",
+            "alicloud_kms_key.sign",
+        )
     ]
 
 

@@ -86,7 +86,7 @@ class Estimate:
     days_per_month: int
     resources: list[PricedResource]
     account_items: list[AccountItem]
-    warnings: list[str]
+    warnings: list[model.Warning]
     past_account_total: Decimal | None = None
     #: what the past costs were compared against ("plan old.json", "git ref main"); None: the plan's own before
     base: str | None = None
@@ -138,29 +138,31 @@ class _Pricer:
         alive = [r for r in inventory.resources if r.exists_after]
         self.keys = {r.uid: r for r in alive if isinstance(r, model.KmsKey)}
         self.instances = {r.uid: r for r in alive if isinstance(r, model.KmsInstance)}
-        self.warnings: list[str] = []
+        self.warnings: list[model.Warning] = []
 
-    def note(self, priced: PricedResource, text: str, warn: bool = True) -> None:
+    def note(self, priced: PricedResource, text: str, code: str | None = None) -> None:
+        """A note shown under the resource; with a code also a warning (it changes a priced figure)."""
         priced.notes.append(text)
-        if warn:
-            self.warnings.append(f"{priced.resource.address}: {text}")
+        if code:
+            r = priced.resource
+            self.warnings.append(model.Warning(code, text, r.address, r.file, r.line))
 
-    def assume(self, priced: PricedResource, text: str) -> None:
+    def assume(self, priced: PricedResource, text: str, code: str) -> None:
         """A stated assumption: a note, a warning, and a failure under --strict."""
         if text not in priced.assumptions:
             priced.assumptions.append(text)
-            self.note(priced, text)
+            self.note(priced, text, code)
 
-    def not_priced(self, priced: PricedResource, text: str) -> None:
+    def not_priced(self, priced: PricedResource, text: str, code: str) -> None:
         """Something the books have no price for: listed as unpriced with the reason, never a silent 0."""
         priced.unpriced.append(text)
-        self.note(priced, text)
+        self.note(priced, text, code)
 
     def column(self, priced: PricedResource) -> str:
         """The book's price column for the resource's region, with an assumption where that is an extrapolation."""
         why = self.book.extrapolated.get(priced.region_class)
         if why:
-            self.assume(priced, why)
+            self.assume(priced, why, "KI413")
         return self.book.column(priced.region_class)
 
     def is_service_key(self, key: model.KmsKey) -> bool:
@@ -175,10 +177,10 @@ class _Pricer:
     def key_class(self, priced: PricedResource, key: model.KmsKey) -> str:
         spec_class = self.book.spec_class(key.key_spec)
         if spec_class == "instance_only":
-            self.note(priced, f"{key.key_spec} keys exist only inside a KMS instance; KMS 1.0 has no price, priced as basic")
+            self.note(priced, f"{key.key_spec} keys exist only inside a KMS instance; KMS 1.0 has no price, priced as basic", "KI402")
             return "basic"
         if spec_class is None:
-            self.note(priced, f"key_spec {key.key_spec} is not in price book {self.book.name}; priced as basic")
+            self.note(priced, f"key_spec {key.key_spec} is not in price book {self.book.name}; priced as basic", "KI402")
             return "basic"
         return spec_class
 
@@ -186,25 +188,27 @@ class _Pricer:
         notes: list[str] = []
         region_class = self.region_class(resource, notes)
         priced = PricedResource(resource=resource, region_class=region_class, spec_class=None)
-        for text in notes:
-            self.note(priced, text)
+        for text in notes:  # the region of a free resource (an alias, a policy) changes no figure
+            self.note(priced, text, "KI401" if resource.exists_after and resource.type in model.PRICED_TYPES else None)
         if not resource.exists_after:
-            self.note(priced, "deleted by this change: no cost after apply", warn=False)
+            self.note(priced, "deleted by this change: no cost after apply")
             return priced
         if isinstance(resource, model.KmsKey):
             self.price_key(priced, resource)
         elif isinstance(resource, model.KmsKeyVersion):
             self.price_key_version(priced, resource)
         elif isinstance(resource, (model.KmsAlias, model.KmsCiphertext)):
-            self.note(priced, "no charge of its own", warn=False)
+            self.note(priced, "no charge of its own")
         elif isinstance(resource, model.KmsInstance):
             self.price_instance(priced, resource)
         elif isinstance(resource, model.KmsSecret):
             self.price_secret(priced, resource)
         elif resource.type in model.FREE_TYPES:
-            self.note(priced, "access control of a KMS instance: no charge of its own", warn=False)
+            self.note(priced, "access control of a KMS instance: no charge of its own")
         else:
-            self.not_priced(priced, model.UNPRICED_TYPES.get(resource.type, f"{resource.type} is in no price book; not priced"))
+            self.not_priced(
+                priced, model.UNPRICED_TYPES.get(resource.type, f"{resource.type} is in no price book; not priced"), "KI414"
+            )
         return priced
 
     def version_days(self, start: Decimal, rotation_days: Decimal | None) -> tuple[Decimal, Decimal]:
@@ -225,7 +229,9 @@ class _Pricer:
         creator = "service" if self.is_service_key(key) else "user"
         price = self.book.hosting_price(key.protection_level, spec_class, column, creator)
         if price is None:
-            self.not_priced(priced, f"no hosting price for {key.protection_level} {spec_class} keys in {self.book.name}; not included")
+            self.not_priced(
+                priced, f"no hosting price for {key.protection_level} {spec_class} keys in {self.book.name}; not included", "KI403"
+            )
             return
         unit_word = "version-day" if self.book.per_version else "key-day"
         name = (
@@ -251,9 +257,9 @@ class _Pricer:
         service = self.is_service_key(key)
         if service:
             source = usage.sources.get("service_key", "configuration")
-            self.note(priced, f"service key ({source}): priced by the service-key rows of {self.book.name}", warn=False)
+            self.note(priced, f"service key ({source}): priced by the service-key rows of {self.book.name}")
         if key.status == "PendingDeletion":
-            self.note(priced, "PendingDeletion: not charged", warn=False)
+            self.note(priced, "PendingDeletion: not charged")
             return
         start, v_source = usage.get("key_versions", Decimal(1))
         version_days, priced.versions = self.version_days(start, key.rotation_days)
@@ -266,14 +272,14 @@ class _Pricer:
             return
         if not self.book.per_version:
             if "key_versions" in usage.values or key.rotation_days is not None:
-                self.note(priced, f"{self.book.name} charges per key, not per version: versions add nothing", warn=False)
+                self.note(priced, f"{self.book.name} charges per key, not per version: versions add nothing")
             version_days, versions_from = self.days, None
         self.hosting(priced, key, spec_class, version_days, versions_from)
         calls, c_source = usage.get("monthly_api_calls", ZERO)
         column = self.column(priced)
         api = self.book.api_price(spec_class, column, "service" if service else "user")
         if api is None:
-            self.not_priced(priced, f"no API price for {spec_class} keys in {self.book.name}; API calls not included")
+            self.not_priced(priced, f"no API price for {spec_class} keys in {self.book.name}; API calls not included", "KI403")
             return
         per = self.book.api_calls_per_unit
         priced.components.append(
@@ -287,20 +293,12 @@ class _Pricer:
             )
         )
         if key.status == "Disabled" and calls:
-            self.note(priced, "Disabled keys still pay hosting but refuse cryptographic calls; check monthly_api_calls")
+            self.note(priced, "Disabled keys still pay hosting but refuse cryptographic calls; check monthly_api_calls", "KI404")
         if key.action in (model.CREATE, model.REPLACE) and self.instance_book is not None and not service:
             rates = self.instance_book.pay_as_you_go.get("software")
             if rates is not None:
-                alternative = version_days * rates.key_version_per_day
-                instance_fee = rates.instance_per_day * self.days
-                currency = self.instance_book.currency
-                priced.kms3_alternative = alternative
-                self.note(
-                    priced,
-                    f"KMS 1.0 is past end of service ({self.instance_book.kms1_end_of_service}); in a KMS 3.0 "
-                    f"pay-as-you-go software instance (dkms_instance_id) this key costs {amount(alternative)} "
-                    f"{currency}/month plus {amount(instance_fee)} {currency}/month for the instance",
-                )
+                # one summary for the run says what this means (kms1_summary), never a note per key
+                priced.kms3_alternative = version_days * rates.key_version_per_day
 
     # -- KMS 3.0 -----------------------------------------------------------------------------------
     def instance_of(
@@ -314,6 +312,7 @@ class _Pricer:
                 priced,
                 f"lives in KMS instance {where}, which is not in this configuration; assumed a subscription "
                 "instance (keys and secrets inside add no fee)",
+                "KI405",
             )
         return instance
 
@@ -348,7 +347,7 @@ class _Pricer:
         if instance is None:
             return None
         if instance.payment_type != "PayAsYouGo":
-            self.note(priced, f"in subscription instance {instance.address}: no fee of its own", warn=False)
+            self.note(priced, f"in subscription instance {instance.address}: no fee of its own")
             return None
         return self.instance_rates(priced, instance)
 
@@ -356,7 +355,7 @@ class _Pricer:
         """software / hardware from product_version; None (with a note) when no book prices instances."""
         if self.instance_book is None:
             self.not_priced(
-                priced, f"KMS instances are not in price book {self.book.name} ({self.book.currency}); not priced"
+                priced, f"KMS instances are not in price book {self.book.name} ({self.book.currency}); not priced", "KI406"
             )
             return None
         kind = self.instance_book.kind(instance.product_version)
@@ -366,6 +365,7 @@ class _Pricer:
                 priced,
                 f"product_version {instance.product_version!r} is an edition {self.instance_book.name} has no price "
                 f"for (it prices {known}); not priced",
+                "KI407",
             )
         return kind
 
@@ -398,6 +398,7 @@ class _Pricer:
                     priced,
                     "peak_qps not given: the QPS fee depends on usage (0.5 per QPS of the day's peak a day) and is "
                     "priced at 0; set peak_qps in a usage file or annotation",
+                    "KI408",
                 )
             priced.components.append(
                 CostComponent(
@@ -420,13 +421,14 @@ class _Pricer:
                     )
             return
         if instance.payment_type != "Subscription":
-            self.note(priced, f"payment_type {instance.payment_type!r} is not known; priced as a subscription")
+            self.note(priced, f"payment_type {instance.payment_type!r} is not known; priced as a subscription", "KI409")
         rate = book.subscription[kind]
         if instance.spec is not None and instance.spec < rate.spec:
             self.not_priced(
                 priced,
                 f"spec = {instance.spec} is a smaller edition than the {rate.spec} QPS one {book.name} prices; "
                 "its fee is not in the book: not priced",
+                "KI410",
             )
             return
         priced.components.append(
@@ -445,12 +447,14 @@ class _Pricer:
                     priced,
                     f"{attr} = {value} is above the base {base} priced by {book.name}; "
                     "the extra capacity's fee is not in the book and is not included",
+                    "KI410",
                 )
 
     def price_secret(self, priced: PricedResource, secret: model.KmsSecret) -> None:
         if secret.instance_address is None and secret.dkms_instance_id is None:
             self.not_priced(
-                priced, "a secret outside a KMS instance (KMS 1.0 Secrets Manager) has no price in any book; not priced"
+                priced, "a secret outside a KMS instance (KMS 1.0 Secrets Manager) has no price in any book; not priced",
+                "KI411",
             )
             return
         rates = self.pay_as_you_go_rates(priced, secret.instance_address, secret.dkms_instance_id)
@@ -470,16 +474,18 @@ class _Pricer:
         key = self.keys.get((version.root, version.key_address or ""))
         if key is None:
             key = model.KmsKey(address="", type=model.KEY, name="", region=version.region)
-            self.assume(priced, "its key is not in this configuration; assumed an enabled software basic key outside any instance")
+            self.assume(
+                priced, "its key is not in this configuration; assumed an enabled software basic key outside any instance", "KI412"
+            )
         priced.spec_class = self.key_class(priced, key)
         if key.status == "PendingDeletion":
-            self.note(priced, "its key is PendingDeletion: not charged", warn=False)
+            self.note(priced, "its key is PendingDeletion: not charged")
             return
         if key.in_instance:
             self.instance_versions(priced, key.instance_address, key.dkms_instance_id, self.days, None)
             return
         if not self.book.per_version:
-            self.note(priced, f"{self.book.name} charges per key, not per version: no extra charge", warn=False)
+            self.note(priced, f"{self.book.name} charges per key, not per version: no extra charge")
             return
         self.hosting(priced, key, priced.spec_class, self.days, None)
 
@@ -612,13 +618,38 @@ def estimate(
         days_per_month=days_per_month,
         resources=priced,
         account_items=items,
-        warnings=[*inventory.warnings, *pricer.warnings],
+        warnings=[*inventory.warnings, *pricer.warnings, *kms1_summary(priced, book, instance_book, days_per_month)],
         past_account_total=sum((a.monthly_cost for a in past_items), ZERO) if befores else None,
         horizon_months=horizon_months,
         projected=projected,
         projected_account_items=projected_items,
     )
     return result
+
+
+def kms1_summary(
+    priced: list[PricedResource], book: PriceBook, instance_book: InstanceBook | None, days: int
+) -> list[model.Warning]:
+    """KMS 1.0 is past end of service: one statement for all new KMS 1.0 keys of the run (KI501).
+
+    One warning per key with the same message, so the report groups them into one entry with the count
+    and every address.
+    """
+    keys = [p for p in priced if p.kms3_alternative is not None]
+    if not keys or instance_book is None:
+        return []
+    rates = instance_book.pay_as_you_go["software"]
+    now = sum((p.monthly_cost for p in keys), ZERO)
+    kms3 = sum((p.kms3_alternative or ZERO for p in keys), ZERO)
+    fee = rates.instance_per_day * Decimal(days)
+    n = len(keys)
+    message = (
+        f"KMS 1.0 ended service {instance_book.kms1_end_of_service}: {n} new key{'' if n == 1 else 's'}, "
+        f"{amount(now)} {book.currency}/month; as KMS 3.0 pay-as-you-go software "
+        f"{amount(kms3)} + {amount(fee)} instance {instance_book.currency}/month"
+    )
+    # no file or line: the summary is about the run, not one place in it
+    return [model.Warning("KI501", message, p.resource.address) for p in keys]
 
 
 def _as_existing(resource: model.Resource) -> model.Resource:

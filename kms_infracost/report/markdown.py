@@ -192,7 +192,9 @@ def _parts(document: dict[str, Any]) -> list[Part]:
     ]
     warnings = document.get("warnings", [])
     if warnings:
-        parts += ["", "Warnings:", "", Rows([f"- {text(w)}" for w in warnings], "warnings")]
+        from kms_infracost.warning_codes import line
+
+        parts += ["", "Warnings:", "", Rows([f"- {text(line(w))}" for w in warnings], "warnings")]
     parts += ["", "</details>"]
     return parts
 

@@ -28,6 +28,8 @@ KEY_DEFAULTS = {
 #: the provider's own fallback region when neither the configuration nor the environment names one
 PROVIDER_DEFAULT_REGION = "cn-beijing"
 REGION_ENV_VARS = ("ALIBABA_CLOUD_REGION", "ALICLOUD_REGION")
+#: key attributes that change a price (key_usage does not): only these are warned about when unknown
+PRICED_ATTRIBUTES = ("key_spec", "protection_level", "origin", "status", "automatic_rotation")
 
 _INDEX = re.compile(r"\[[^\]]*\]$")
 
@@ -95,7 +97,10 @@ class _Builder:
     def __init__(self, env: Mapping[str, str], default_region: str | None) -> None:
         self.env = env
         self.default_region = default_region
-        self.warnings: list[str] = []
+        self.warnings: list[model.Warning] = []
+
+    def warn(self, code: str, record: ResourceRecord, text: str) -> None:
+        self.warnings.append(model.Warning(code, text, record.address, record.file, record.line))
 
     # -- region ------------------------------------------------------------------------------
     def region(self, record: ResourceRecord, assumptions: list[str]) -> tuple[str, str]:
@@ -117,7 +122,8 @@ class _Builder:
         )
         text = f"region assumed {region} ({origin}): {why}"
         assumptions.append(text)
-        self.warnings.append(f"{record.address}: {text}")
+        if record.type in model.PRICED_TYPES:  # an alias or a network rule costs the same in every region
+            self.warn("KI101", record, text)
         return region, f"{origin} (assumed)"
 
     # -- attributes --------------------------------------------------------------------------
@@ -132,7 +138,8 @@ class _Builder:
         if name in record.unknown and values is record.after:
             text = f"{name} unknown until apply ({record.unknown[name]}); assumed {default}"
             assumptions.append(text)
-            self.warnings.append(f"{record.address}: {text}")
+            if name in PRICED_ATTRIBUTES:
+                self.warn("KI102", record, text)
             return default
         value = values.get(name)
         return value if present(value) else default
@@ -145,7 +152,7 @@ class _Builder:
             return value
         text = f"{name} {value!r} is not one the provider accepts ({', '.join(allowed)}); assumed {allowed[0]}"
         assumptions.append(text)
-        self.warnings.append(f"{record.address}: {text}")
+        self.warn("KI103", record, text)
         return allowed[0]
 
     def key_status(
@@ -172,17 +179,17 @@ class _Builder:
         if refused:
             text = f"automatic_rotation is Enabled but KMS does not rotate {refused}; no rotation projected"
             key.assumptions.append(text)
-            self.warnings.append(f"{record.address}: {text}")
+            self.warn("KI104", record, text)
             return
         if "rotation_interval" in record.unknown:
             text = f"rotation_interval unknown until apply ({record.unknown['rotation_interval']}); no rotation projected"
             key.assumptions.append(text)
-            self.warnings.append(f"{record.address}: {text}")
+            self.warn("KI104", record, text)
             return
         if key.rotation_interval is None:
             text = "automatic_rotation is Enabled without rotation_interval; no rotation projected"
             key.assumptions.append(text)
-            self.warnings.append(f"{record.address}: {text}")
+            self.warn("KI104", record, text)
             return
         key.rotation_days = rotation_interval_days(key.rotation_interval, record.address, record.file, record.line)
 
@@ -314,7 +321,7 @@ def build_inventory(
     return model.Inventory(resources=resources, warnings=builder.warnings, origin=origin)
 
 
-def _link_keys(resources: list[model.Resource], warnings: list[str]) -> None:
+def _link_keys(resources: list[model.Resource], warnings: list[model.Warning]) -> None:
     """Point each key version / alias / ciphertext at one key instance, resolving `count`/`for_each`."""
     keys = [r for r in resources if isinstance(r, model.KmsKey)]
     by_address = {k.uid for k in keys}
@@ -338,6 +345,6 @@ def _link_keys(resources: list[model.Resource], warnings: list[str]) -> None:
             resource.key_address = candidates[0].address
             text = f"key_id refers to one of {len(candidates)} instances of {base_address(ref)}; assumed {candidates[0].address}"
             resource.assumptions.append(text)
-            warnings.append(f"{resource.address}: {text}")
+            warnings.append(model.Warning("KI105", text, resource.address, resource.file, resource.line))
         else:
             resource.key_address = None

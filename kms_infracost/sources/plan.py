@@ -347,7 +347,7 @@ def _references(res_config: Mapping[str, Any] | None, module_address: str) -> di
 
 
 def iter_records(
-    plan: Mapping[str, Any], name: str, config_dir: Path | None = None, warnings: list[str] | None = None
+    plan: Mapping[str, Any], name: str, config_dir: Path | None = None, warnings: list[model.Warning] | None = None
 ) -> Iterator[ResourceRecord]:
     from kms_infracost.sources.blocks import module_blocks
 
@@ -363,8 +363,6 @@ def iter_records(
         body = _d(change.get("change"))
         actions = tuple(a for a in _l(body.get("actions")) if isinstance(a, str))
         strange = [a for a in actions if a not in ("create", "update", "delete", "no-op", "read", "forget")]
-        if strange:
-            odd_actions.append(f"{change.get('address')}: unknown plan action(s) {', '.join(strange)}; treated as update")
         module_address = str(change.get("module_address") or "")
         module_path = _module_path(module_address)
         res_config: dict[str, Any] = config.resource(module_path, rtype, str(change.get("name") or "")) or {}
@@ -393,6 +391,13 @@ def iter_records(
             block = blocks_by_dir[module_path].get((rtype, str(change.get("name") or "")))
             if block is not None:
                 file, line = _shown_path(block.file), block.start
+        if strange:
+            odd_actions.append(
+                model.Warning(
+                    "KI106", f"unknown plan action(s) {', '.join(strange)}; treated as update",
+                    str(change.get("address") or ""), file, line,
+                )
+            )
         yield ResourceRecord(
             address=str(change.get("address") or ""),
             type=rtype,
@@ -425,13 +430,16 @@ def load_plan(
     data, name = read_plan_bytes(path)
     plan = parse_plan(data, name)
     folder = Path(config_dir) if config_dir else default_config_dir(path)
-    odd: list[str] = []
+    odd: list[model.Warning] = []
     records = iter_records(plan, name, folder, odd)
     inventory = build_inventory(records, default_region=default_region, env=env, origin=name)
     inventory.warnings[:0] = odd
     for change in _l(plan.get("resource_changes")):
         if isinstance(change, dict) and str(change.get("type", "")).startswith("alicloud_kms_") and change.get("mode") == "data":
             inventory.warnings.append(
-                f"{change.get('address')}: data source calls KMS on every plan and apply; its API calls are not priced"
+                model.Warning(
+                    "KI107", "data source calls KMS on every plan and apply; its API calls are not priced",
+                    str(change.get("address")),
+                )
             )
     return inventory

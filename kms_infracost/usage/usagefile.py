@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kms_infracost import model
-from kms_infracost.errors import UserError, did_you_mean
+from kms_infracost.errors import UserError, closest, did_you_mean
 from kms_infracost.usage.quantity import parse_quantity
 
 SUPPORTED_VERSIONS = ("0.1",)
@@ -35,7 +35,10 @@ class UsageFile:
     path: str
     resource_usage: dict[str, UsageEntry] = field(default_factory=dict)
     type_defaults: dict[str, UsageEntry] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[model.Warning] = field(default_factory=list)
+
+    def warn(self, code: str, text: str, line: int | None) -> None:
+        self.warnings.append(model.Warning(code, text, file=self.path, line=line))
 
     def layers(self, resource: model.Resource) -> list[tuple[UsageEntry, str]]:
         """Entries that apply to a resource, lowest precedence first: type default, wildcard, exact."""
@@ -78,19 +81,21 @@ class UsageFile:
         for address, entry in self.resource_usage.items():
             if "*" in address:
                 if not any(wildcard_regex(address).fullmatch(a) for a in known):
-                    self.warnings.append(f"{self.path}:{entry.line}: usage for {address} matches no resource")
+                    self.warn("KI301", f"usage for {address} matches no resource", entry.line)
                 continue
             if address not in known:
                 hint = did_you_mean(address, known) if known else ""
-                self.warnings.append(f"{self.path}:{entry.line}: usage for {address} matches no resource{hint}")
+                self.warn("KI301", f"usage for {address} matches no resource{hint}", entry.line)
         for address, entry in self.resource_usage.items():
             matched = [r for r in resources if r.address == address or ("*" in address and wildcard_regex(address).fullmatch(r.address))]
             for key in entry.values:
                 if matched and all(key not in USAGE_KEYS.get(r.type, ()) for r in matched):
-                    self.warnings.append(f"{self.path}:{entry.line}: usage key {key!r} does not apply to {matched[0].type}")
+                    self.warn("KI302", f"usage key {key!r} does not apply to {matched[0].type}", entry.line)
         for rtype, entry in self.type_defaults.items():
             if rtype not in USAGE_KEYS:
-                self.warnings.append(f"{self.path}:{entry.line}: resource_type_default_usage for {rtype}: no usage is read for this type")
+                best = closest(rtype, list(USAGE_KEYS))
+                hint = f" (did you mean {best}?)" if best else f" (types that read usage: {', '.join(USAGE_KEYS)})"
+                self.warn("KI304", f"resource_type_default_usage for {rtype}: no usage is read for this type{hint}", entry.line)
 
 
 def wildcard_regex(pattern: str) -> re.Pattern[str]:
@@ -153,7 +158,7 @@ def load_usage_file(path: str) -> UsageFile:
     usage = UsageFile(path=path)
     version = data.get("version")
     if version is None:
-        usage.warnings.append(f"{path}: usage file has no version; assuming 0.1")
+        usage.warn("KI305", "usage file has no version; assuming 0.1", None)
     elif str(version) not in SUPPORTED_VERSIONS:
         raise UserError(
             f"usage file version {version} is not supported (supported: {', '.join(SUPPORTED_VERSIONS)})",
@@ -162,16 +167,18 @@ def load_usage_file(path: str) -> UsageFile:
         )
     for key in data:
         if key not in ("version", "resource_usage", "resource_type_default_usage"):
-            usage.warnings.append(
-                f"{path}:{_line(data, key)}: unknown top-level key {key!r}"
-                f"{did_you_mean(str(key), ['version', 'resource_usage', 'resource_type_default_usage'])}"
+            usage.warn(
+                "KI303",
+                f"unknown top-level key {key!r}"
+                f"{did_you_mean(str(key), ['version', 'resource_usage', 'resource_type_default_usage'])}",
+                _line(data, key),
             )
     usage.resource_usage = _section(data, "resource_usage", path, usage.warnings)
     usage.type_defaults = _section(data, "resource_type_default_usage", path, usage.warnings)
     return usage
 
 
-def _section(data: Any, name: str, path: str, warnings: list[str]) -> dict[str, UsageEntry]:
+def _section(data: Any, name: str, path: str, warnings: list[model.Warning]) -> dict[str, UsageEntry]:
     section = data.get(name)
     if section is None:
         return {}
@@ -188,7 +195,9 @@ def _section(data: Any, name: str, path: str, warnings: list[str]) -> dict[str, 
         for key, raw in values.items():
             key_line = _line(values, key) or line
             if key not in ALL_KEYS:
-                warnings.append(f"{path}:{key_line}: unknown usage key {key!r} for {address}{did_you_mean(str(key), ALL_KEYS)}")
+                warnings.append(
+                    model.Warning("KI303", f"unknown usage key {key!r} for {address}{did_you_mean(str(key), ALL_KEYS)}", file=path, line=key_line)
+                )
                 continue
             if key == "service_key":
                 if not isinstance(raw, bool):

@@ -52,7 +52,7 @@ def load_hcl(
         raise UserError("no paths given; name a directory or .tf files")
     loader = Loader(ParseCache((lambda: cache_dir(environ)) if use_cache else None))
     roots = group_roots(list(paths))
-    warnings: list[str] = []
+    warnings: list[model.Warning] = []
     roots = _drop_called_modules(roots, loader)
     records: list[ResourceRecord] = []
     assumptions: dict[tuple[str, str], list[str]] = {}
@@ -62,7 +62,9 @@ def load_hcl(
             current = root.dir
             if not loader.sources(root.dir):
                 if root.explicit:  # a .tfvars file in a folder of its own names no root: nothing to say
-                    warnings.append(f"{root.dir}: no Terraform files (.tf, .tf.json, .tofu) here; nothing to price")
+                    warnings.append(
+                        model.Warning("KI209", "no Terraform files (.tf, .tf.json, .tofu) here; nothing to price", file=root.dir)
+                    )
                 continue
             run = Run(loader, root.dir, {}, environ)
             if not loader.relevant(root.dir, run.module_dir):
@@ -135,11 +137,12 @@ def _drop_called_modules(roots: list[Root], loader: Loader) -> list[Root]:
     return kept or typed
 
 
-def _uninstalled(run: Run, directory: str, key_path: tuple[str, ...]) -> list[str]:
+def _uninstalled(run: Run, directory: str, key_path: tuple[str, ...]) -> list[model.Warning]:
     """Module calls that cannot be read because `terraform init` has not installed them (text only)."""
     from kms_infracost.sources.hcl.config import is_local_source
+    from kms_infracost.sources.hcl.context import not_installed
 
-    out: list[str] = []
+    out: list[model.Warning] = []
     if len(key_path) > 16:
         return out
     for source in run.loader.sources(directory):
@@ -148,17 +151,20 @@ def _uninstalled(run: Run, directory: str, key_path: tuple[str, ...]) -> list[st
             target = run.module_dir(directory, path, src)
             if target is None and src and not is_local_source(src):
                 static = ".".join(f"module.{n}" for n in path)
-                out.append(
-                    f"{static}: module {src!r} is not installed; run `terraform init` so the KMS resources "
-                    "it may declare are priced too"
-                )
+                out.append(model.Warning("KI201", not_installed(src), static, source.path))
             elif target is not None:
                 out.extend(_uninstalled(run, target, path))
     return out
 
 
-def _check_undeclared(instance: ModuleInstance, variables: Iterable[str], warnings: list[str]) -> None:
+def _check_undeclared(instance: ModuleInstance, variables: Iterable[str], warnings: list[model.Warning]) -> None:
     for item in variables:
         name = str(item).partition("=")[0].strip()
         if name and name not in instance.config.variables:
-            warnings.append(f"{instance.config.dir}: --var {name} is not declared by this root module; ignored")
+            from kms_infracost.errors import closest
+
+            best = closest(name, list(instance.config.variables))
+            hint = f" (did you mean {best}?)" if best else ""
+            warnings.append(
+                model.Warning("KI208", f"--var {name} is not declared by this root module{hint}; ignored", file=instance.config.dir)
+            )

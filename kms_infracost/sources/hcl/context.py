@@ -7,7 +7,13 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from kms_infracost import model
 from kms_infracost.sources.hcl.config import Loader, is_local_source, read_modules_json
+
+
+def not_installed(source: str) -> str:
+    """The warning for a registry or git module that `terraform init` has not installed."""
+    return f"module {source!r} is not installed; run `terraform init` so the KMS resources it may declare are priced too"
 
 
 class RawString:
@@ -35,14 +41,22 @@ class Run:
         self, loader: Loader, root_dir: str, inputs: dict[str, RootValue | RawString], env: Mapping[str, str]
     ) -> None:
         self.loader, self.root_dir, self.inputs, self.env = loader, root_dir, inputs, env
-        self.warnings: list[str] = []
+        self.warnings: list[model.Warning] = []
         #: terraform.workspace: Terraform takes it from TF_WORKSPACE when set
         self.workspace = env.get("TF_WORKSPACE") or "default"
         self.modules_json: dict[str, str] | None = None
 
-    def warn(self, text: str) -> None:
-        if text not in self.warnings:
-            self.warnings.append(text)
+    def warn(
+        self, code: str, text: str, address: str | None = None, file: str | None = None, line: int | None = None
+    ) -> None:
+        found = model.Warning(code, text, address, file, line)
+        if found not in self.warnings:
+            self.warnings.append(found)
+
+    def warn_notes(self, notes: list[tuple[str, str, str | None]], address: str | None, file: str | None, line: int | None) -> None:
+        """What an evaluator noted, each as a warning about `address` unless the note names its own."""
+        for code, text, own in notes:
+            self.warn(code, text, own or address, file, line)
 
     def installed(self) -> dict[str, str]:
         if self.modules_json is None:

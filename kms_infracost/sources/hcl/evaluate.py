@@ -239,7 +239,8 @@ class Evaluator:
         self.names = names or {}
         self.refs = refs
         #: messages worth a warning met while evaluating (unsupported functions …)
-        self.notes: list[str] = []
+        #: (warning code, message, address or None) of what evaluation met; the caller raises them as warnings
+        self.notes: list[tuple[str, str, str | None]] = []
 
     def with_names(self, extra: dict[str, Any]) -> Evaluator:
         child = Evaluator(self.instance, {**self.names, **extra}, self.refs)
@@ -427,7 +428,7 @@ class Evaluator:
             return Unknown(f"{name}() is not evaluated (it reads files or changes on every run)")
         func = functions.FUNCTIONS.get(name)
         if func is None:
-            note = f"function {name}() is not supported by kms-infracost; its result is treated as unknown"
+            note = ("KI206", f"function {name}() is not supported by kms-infracost; its result is treated as unknown", None)
             if note not in self.notes:
                 self.notes.append(note)
             return Unknown(f"function {name}() is not supported")

@@ -13,7 +13,7 @@ from typing import Any
 from kms_infracost.errors import UserError
 from kms_infracost.sources.hcl import values as tv
 from kms_infracost.sources.hcl.config import Block, ModuleConfig, is_local_source
-from kms_infracost.sources.hcl.context import RawString, RootValue, Run
+from kms_infracost.sources.hcl.context import RawString, RootValue, Run, not_installed
 from kms_infracost.sources.hcl.evaluate import (
     Count,
     Each,
@@ -133,7 +133,7 @@ def expand(ev: Evaluator, block: Block, what: str) -> tuple[list[Expansion], str
         if tv.is_seq(value):
             assumption = None
             if not isinstance(value, TfSet):
-                ev.notes.append(f"{what}: for_each is given a list; Terraform wants a set (toset()) or a map")
+                ev.notes.append(("KI205", "for_each is given a list; Terraform wants a set (toset()) or a map", what))
             out: list[Expansion] = []
             unknowns = 0
             for item in TfSet(value):
@@ -241,11 +241,8 @@ class ModuleInstance:
                 given = Evaluator(None).safe(default)
                 origin = "default"
             else:
-                self.run.warn(
-                    f"{where}var.{name} has no value (no default"
-                    + (", not set by --var, --var-file, a .tfvars file or TF_VAR_" + name if self.parent is None else ", not set by the module call")
-                    + "); everything that depends on it is treated as unknown"
-                )
+                # no warning of its own: a priced attribute, count or region that depends on it is warned
+                # about with this reason; a variable that changes no price is not worth a line
                 return Unknown(f"{where}var.{name} has no value")
         if isinstance(given, Unknown):
             return given
@@ -256,7 +253,10 @@ class ModuleInstance:
                 raise UserError(
                     f"invalid value for var.{name} from {origin}: {exc}", block.file, block.line
                 ) from None
-            self.run.warn(f"{where}var.{name}: the value from {origin} does not fit its type ({exc}); used as given")
+            self.run.warn(
+                "KI207", f"var.{name}: the value from {origin} does not fit its type ({exc}); used as given",
+                self.address or None, block.file, block.line,
+            )
             return given
 
     def _parse_raw(self, raw: RawString, kind: Any, block: Block) -> Any:
@@ -439,20 +439,15 @@ class ModuleInstance:
         note: str | None = None
         if directory is None:
             if source is None:
-                note = f"{static}: its source is not a plain string; the module is not read"
+                note = "its source is not a plain string; the module is not read"
             elif is_local_source(source) and self.run.outside(self.config.dir, source):
-                note = (
-                    f"{static}: source {source!r} leads outside the repository ({self.run.boundary()}); "
-                    "the module is not read"
-                )
+                note = f"source {source!r} leads outside the repository; the module is not read"
             elif is_local_source(source):
-                note = f"{static}: source {source!r} is not a directory; the module is not read"
+                note = f"source {source!r} is not a directory; the module is not read"
             else:
-                note = (
-                    f"{static}: module {source!r} is not installed; run `terraform init` so the KMS resources "
-                    "it may declare are priced too"
-                )
-            self.run.warn(note)
+                note = not_installed(source)
+            self.run.warn("KI201", note, static, block.file, block.line)
+            note = f"{static}: {note}"
         self._call_notes[name] = note
         load = directory is not None and (
             load_always or self.run.loader.relevant(directory, self.run.module_dir, key_path)
@@ -463,10 +458,9 @@ class ModuleInstance:
         else:
             ev = Evaluator(self)
             expansions, assumption, error = expand(ev, block, static)
-            for text in ev.notes:
-                self.run.warn(text)
+            self.run.warn_notes(ev.notes, static, block.file, block.line)
             if error:
-                self.run.warn(f"{static}: {error}; the module is not read")
+                self.run.warn("KI203", f"{error}; the module is not read", static, block.file, block.line)
                 expansions = []
             if assumption:
                 self._unknown_counts.add(name)
@@ -486,7 +480,7 @@ class ModuleInstance:
                 continue
             address = f"{self.address_prefix}module.{name}{exp.suffix}"
             if assumption:
-                self.run.warn(f"{address}: {assumption}")
+                self.run.warn("KI202", assumption, address, block.file, block.line)
             child = ModuleInstance(
                 self.run, config, address, key_path, parent=self, call=block, call_names=exp.names,
                 providers=self._child_providers(block),

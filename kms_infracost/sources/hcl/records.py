@@ -34,8 +34,10 @@ class Collector:
         for first, again in instance.config.duplicates:
             address = f"{instance.address_prefix}{first.labels[0]}.{first.labels[1]}"
             instance.run.warn(
-                f"{address}: declared twice ({first.file}:{first.line} and {again.file}:{again.line}); "
-                "Terraform rejects duplicate resources, each declaration is priced as written"
+                "KI204",
+                f"declared twice ({first.file}:{first.line} and {again.file}:{again.line}); "
+                "Terraform rejects duplicate resources, each declaration is priced as written",
+                address, again.file, again.line,
             )
         for block in instance.config.resources:
             self.resource(instance, block)
@@ -43,7 +45,8 @@ class Collector:
             if block.labels[0] in CALLING_DATA_SOURCES:
                 address = f"{instance.address_prefix}data.{block.labels[0]}.{block.labels[1]}"
                 instance.run.warn(
-                    f"{address}: data source calls KMS on every plan and apply; its API calls are not priced"
+                    "KI107", "data source calls KMS on every plan and apply; its API calls are not priced",
+                    address, block.file, block.line,
                 )
         for name in instance.config.modules:
             if not instance.call_may_matter(name):
@@ -74,12 +77,11 @@ class Collector:
             expansions, assumption, error = expand(ev, block, static)
         except LimitError as exc:
             raise UserError(f"{exc}; kms-infracost refuses sizes this large", block.file, block.line) from None
-        for text in ev.notes:
-            instance.run.warn(text)
+        instance.run.warn_notes(ev.notes, static, block.file, block.line)
         if self.blocks_seen is not None:
             self.blocks_seen.append((block.file, block.line, static, 0 if error else len(expansions)))
         if error:
-            instance.run.warn(f"{static}: {error}; not priced")
+            instance.run.warn("KI203", f"{error}; not priced", static, block.file, block.line)
             return
         provider = instance.provider(provider_name(block.attr("provider")))
         region, note = provider.region()
@@ -92,8 +94,7 @@ class Collector:
                 refs: list[str] = []
                 attr_ev = Evaluator(instance, dict(exp.names), refs)
                 value = attr_ev.safe(block.body["a"][attr][0])
-                for text in attr_ev.notes:
-                    instance.run.warn(f"{address}: {text}")
+                instance.run.warn_notes(attr_ev.notes, address, block.file, block.line)
                 if refs:
                     references[attr] = refs
                 if isinstance(value, Unknown):
@@ -119,7 +120,7 @@ class Collector:
             )
             own = [f"{assumption}"] if assumption else []
             if assumption:
-                instance.run.warn(f"{address}: {assumption}")
+                instance.run.warn("KI202", assumption, address, block.file, block.line)
             inherited = [text for text in instance.assumptions]
             if own or inherited:
                 self.assumptions[address] = inherited + own
