@@ -1,56 +1,39 @@
-"""Plan-mode scale: time and peak memory of pricing a plan against `json.load` of the same file.
+"""Plan mode: the whole `kms-infracost breakdown PLAN --format json` process against `json.load` of the plan.
 
-    python benchmarks/plan_scale.py                 # 1,000 / 10,000 / 100,000 resources
-    python benchmarks/plan_scale.py --sizes 1000 5000
+    python benchmarks/plan_scale.py                       # every shape, 1,000 / 10,000 / 100,000 resources
+    python benchmarks/plan_scale.py --sizes 1000 10000 --shapes light --repeat 5
 
-Plans are generated in the shape `terraform show -json` writes (resource_changes with before/after,
-after_unknown, sensitive markers; configuration with provider_config and root_module resources), 5% of
-them KMS keys. Each measurement runs in a fresh interpreter, so imports and caches of one do not help
-another; memory is the peak resident set growth of that process over its size just before the load.
-Targets (issue 8): time at most 1.5x json.load, peak memory at most 1.5x, linear growth across sizes.
+What a user waits for: each side is a fresh process started from the shell - the tool with its start-up,
+command line, pricing and the JSON report written to a file; the baseline `python -c "json.load(...)"` of the
+same file - measured in the same run, alternating, several times (medians). Plans (5% KMS keys):
+
+- `changes`: resource_changes only, in the root module, non-KMS resources with 30 attributes (the shape the
+  first version of this benchmark used);
+- `light`: 50 modules, every resource in resource_changes, planned_values and (half of them) prior_state,
+  non-KMS resources with 5 attributes and a long description (benchmarks/plans.py);
+- `heavy`: the same with 30 attributes.
+
+Goals (issue 15): time and peak memory at most 0.5x json.load's at 100,000 resources, on every shape; the
+tool's time per resource the same from 10k to 100k as from 1k to 10k (linear growth).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
 
-MEASURE = r"""
-import json, resource, sys, time
-mode, path = sys.argv[1], sys.argv[2]
-def rss_kb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-if mode == "tool":
-    from kms_infracost.sources.plan import load_plan
-    from kms_infracost.pricing.book import select_books
-    from kms_infracost.pricing.engine import estimate
-    from kms_infracost.document import estimate_document
-    books = select_books("kms1-intl")
-start_rss = rss_kb()
-t0 = time.perf_counter()
-if mode == "json":
-    with open(path, "rb") as f:
-        data = json.load(f)
-    count = len(data["resource_changes"])
-else:
-    inventory = load_plan(path, default_region="cn-hangzhou", config_dir="/nonexistent")
-    result = estimate(inventory, books[0], instance_book=books[1])
-    count = len(estimate_document(result)["resources"])
-elapsed = time.perf_counter() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": elapsed, "peak_kb": peak - start_rss, "count": count}))
-"""
+from measure import Run, run_once
+from plans import write
+
+SHAPES = ("changes", "light", "heavy")
+BASELINE = "import json, sys\nwith open(sys.argv[1], encoding='utf-8') as f:\n    json.load(f)"
 
 
 def make_plan(resources: int, path: Path) -> None:
@@ -100,35 +83,81 @@ def make_plan(resources: int, path: Path) -> None:
         json.dump(plan, handle)
 
 
-def measure(mode: str, path: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", MEASURE, mode, str(path)], capture_output=True, text=True, check=True, cwd=REPO)
-    return json.loads(out.stdout)  # type: ignore[no-any-return]
+def generate(shape: str, resources: int, path: Path) -> int:
+    if shape == "changes":
+        make_plan(resources, path)
+        return path.stat().st_size
+    return write(path, resources, shape)
+
+
+def measure_plan(path: Path, repeat: int) -> tuple[Run, Run]:
+    """(json.load, the tool) medians, the runs alternating so a change of load hits both."""
+    python = sys.executable
+    baseline = [python, "-c", BASELINE, str(path)]
+    tool = [python, "-m", "kms_infracost", "breakdown", str(path), "--format", "json"]
+    runs: dict[str, list[Run]] = {"json": [], "tool": []}
+    for _ in range(repeat):
+        runs["json"].append(run_once(baseline, cwd=REPO))
+        runs["tool"].append(run_once(tool, cwd=REPO))
+    return Run.median(runs["json"]), Run.median(runs["tool"])
+
+
+def run(shapes: list[str], sizes: list[int], repeat: int) -> list[dict[str, float | int | str]]:
+    rows: list[dict[str, float | int | str]] = []
+    with tempfile.TemporaryDirectory(prefix="kms-bench-plan-") as tmp:
+        for shape in shapes:
+            for size in sizes:
+                path = Path(tmp) / f"{shape}-{size}.json"
+                nbytes = generate(shape, size, path)
+                base, tool = measure_plan(path, repeat if size < 100_000 else max(1, min(repeat, 3)))
+                path.unlink()
+                rows.append({
+                    "shape": shape, "resources": size, "mb": nbytes / 1e6,
+                    "json_s": base.wall, "tool_s": tool.wall, "json_cpu": base.cpu, "tool_cpu": tool.cpu,
+                    "json_mb": base.peak_mb, "tool_mb": tool.peak_mb,
+                    "time_x": tool.wall / base.wall, "cpu_x": tool.cpu / base.cpu, "mem_x": tool.peak_mb / base.peak_mb,
+                })
+    return rows
+
+
+def growth(rows: list[dict[str, float | int | str]], shape: str) -> float | None:
+    """(tool CPU per resource from the middle size to the largest) / (from the smallest to the middle)."""
+    own = sorted((r for r in rows if r["shape"] == shape), key=lambda r: int(r["resources"]))
+    if len(own) < 3:
+        return None
+    a, b, c = own[0], own[len(own) // 2], own[-1]
+    first = (float(b["tool_cpu"]) - float(a["tool_cpu"])) / (int(b["resources"]) - int(a["resources"]))
+    second = (float(c["tool_cpu"]) - float(b["tool_cpu"])) / (int(c["resources"]) - int(b["resources"]))
+    return second / first if first > 0 else None
+
+
+def report(rows: list[dict[str, float | int | str]]) -> str:
+    lines = [
+        (f"{'shape':<8} {'resources':>9} {'MB':>6} {'json.load s':>11} {'tool s':>7} {'time x':>6} "
+        f"{'cpu x':>6} {'json MB':>8} {'tool MB':>8} {'mem x':>6}")
+    ]
+    for r in rows:
+        lines.append(
+            f"{r['shape']:<8} {int(r['resources']):>9,} {float(r['mb']):>6.1f} {float(r['json_s']):>11.3f} "
+            f"{float(r['tool_s']):>7.3f} {float(r['time_x']):>6.2f} {float(r['cpu_x']):>6.2f} "
+            f"{float(r['json_mb']):>8.1f} {float(r['tool_mb']):>8.1f} {float(r['mem_x']):>6.2f}"
+        )
+    for shape in dict.fromkeys(str(r["shape"]) for r in rows):
+        g = growth(rows, shape)
+        if g is not None:
+            lines.append(f"{shape}: tool CPU per resource, 10x more resources: {g:.2f}x (1.00 = linear)")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
+    parser.add_argument("--repeat", type=int, default=5, help="runs per side (at most 3 at 100,000 resources)")
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for size in args.sizes:
-            path = Path(tmp) / f"plan-{size}.json"
-            make_plan(size, path)
-            runs = {m: [measure(m, path) for _ in range(args.repeat)] for m in ("json", "tool")}
-            j_t = statistics.median(r["seconds"] for r in runs["json"])
-            t_t = statistics.median(r["seconds"] for r in runs["tool"])
-            j_m = statistics.median(r["peak_kb"] for r in runs["json"])
-            t_m = statistics.median(r["peak_kb"] for r in runs["tool"])
-            rows.append((size, path.stat().st_size, j_t, t_t, j_m, t_m, runs["tool"][0]["count"]))
-            path.unlink()
-    print(f"{'resources':>10} {'MB':>7} {'json.load s':>12} {'tool s':>8} {'time x':>7} {'json MB':>8} {'tool MB':>8} {'mem x':>6} {'priced':>7}")
-    for size, nbytes, j_t, t_t, j_m, t_m, count in rows:
-        print(f"{size:>10,} {nbytes / 1e6:>7.1f} {j_t:>12.3f} {t_t:>8.3f} {t_t / j_t:>7.2f} {j_m / 1024:>8.1f} {t_m / 1024:>8.1f} {t_m / max(j_m, 1):>6.2f} {count:>7,}")
-    if len(rows) > 1:
-        first, last = rows[0], rows[-1]
-        scale = last[0] / first[0]
-        print(f"growth {first[0]:,} -> {last[0]:,} resources ({scale:.0f}x): tool time {last[3] / first[3]:.1f}x, tool memory {last[5] / max(first[5], 1):.1f}x")
+    rows = run(args.shapes, args.sizes, args.repeat)
+    print(json.dumps(rows, indent=2) if args.json else report(rows), end="")
 
 
 if __name__ == "__main__":

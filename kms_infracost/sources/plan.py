@@ -77,17 +77,14 @@ def _show_binary_plan(path: Path) -> bytes:
     return proc.stdout
 
 
-def parse_plan(data: bytes, name: str) -> dict[str, Any]:
-    if not data.strip():
-        raise UserError("is empty; expected the output of `terraform show -json PLAN`", name)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def _parse_json(data: bytes, name: str) -> Any:
+    """The standard library's decoding, whose errors say where the input goes wrong."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UserError(f"is not UTF-8 text (byte {exc.start}); expected plan JSON", name) from None
     try:
-        plan = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(
             f"is not valid JSON ({exc.msg}, column {exc.colno}); "
@@ -95,6 +92,23 @@ def parse_plan(data: bytes, name: str) -> dict[str, Any]:
             name,
             exc.lineno,
         ) from None
+
+
+def parse_plan(data: bytes, name: str, *, fast: bool = True) -> dict[str, Any]:
+    """The plan's parts the plan source reads (see plan_decode.py); `fast=False` decodes it all with json."""
+    if not data or data.isspace():
+        raise UserError("is empty; expected the output of `terraform show -json PLAN`", name)
+    body: bytes | memoryview = memoryview(data)[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    decoded = None
+    if fast:
+        from kms_infracost.sources import plan_decode
+
+        decoded = plan_decode.decode(body)
+    if decoded is not None:
+        plan, keys = decoded
+    else:
+        plan = _parse_json(bytes(body), name)
+        keys = set(plan) if isinstance(plan, dict) else set()
     if not isinstance(plan, dict) or "format_version" not in plan:
         raise UserError(
             "is JSON but not a Terraform plan (no format_version); give the output of `terraform show -json PLAN`",
@@ -107,7 +121,7 @@ def parse_plan(data: bytes, name: str) -> dict[str, Any]:
             "upgrade kms-infracost or make the plan with a Terraform that writes format 1.x",
             name,
         )
-    if "resource_changes" not in plan and "planned_values" not in plan:
+    if "resource_changes" not in keys and "planned_values" not in keys:
         raise UserError(
             "has no resource_changes: it looks like state, not a plan; "
             "give the output of `terraform show -json PLAN` for a saved plan",
