@@ -201,13 +201,20 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
     return doc
 
 
+def plain_number(value: Any) -> int | float:
+    """A Decimal as int/float; `json.dumps(default=plain_number)` writes a document without copying it."""
+    if not isinstance(value, Decimal):
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    normal = value.normalize()
+    if normal == normal.to_integral_value():
+        return int(normal)
+    return float(normal)
+
+
 def plain_numbers(value: Any) -> Any:
     """Decimals as int/float, for JSON writers and for jsonpath-ng filters (which never match Decimal)."""
     if isinstance(value, Decimal):
-        normal = value.normalize()
-        if normal == normal.to_integral_value():
-            return int(normal)
-        return float(normal)
+        return plain_number(value)
     if isinstance(value, dict):
         return {k: plain_numbers(v) for k, v in value.items()}
     if isinstance(value, list):

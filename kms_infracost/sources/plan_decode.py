@@ -30,11 +30,6 @@ try:
 except ImportError:  # pragma: no cover - msgspec is a dependency; this keeps a broken install working
     msgspec = None  # type: ignore[assignment]
 
-def wanted_type(rtype: object) -> bool:
-    """Resources whose entries are decoded: every KMS type of any provider."""
-    return isinstance(rtype, str) and "kms" in rtype
-
-
 if msgspec is not None:
 
     class _Top(msgspec.Struct):
@@ -54,9 +49,9 @@ if msgspec is not None:
         errored: Any | msgspec.UnsetType = msgspec.UNSET
 
     class _Head(msgspec.Struct):
-        """Of a resource entry, its type only."""
+        """Of a resource entry, its type only (always a string in a plan; anything else goes to json)."""
 
-        type: Any = None
+        type: str = ""
 
     _TOP = msgspec.json.Decoder(_Top)
     _HEADS = msgspec.json.Decoder(list[_Head])
@@ -100,12 +95,12 @@ def _decode(data: bytes | memoryview) -> tuple[dict[str, Any], set[str]]:
 
 
 def _kept(raw: Any) -> list[Any]:
-    """The entries of a list of resources (changes or configuration blocks) of KMS types, decoded whole.
+    """The entries of a list of resources (changes or configuration blocks) whose type names KMS, whole.
 
     Two passes of msgspec over the list, each one call: the entries as undecoded text, and their types."""
     full = _ANY.decode
     entries, heads = _RAWS.decode(raw), _HEADS.decode(raw)
-    return [full(entry) for entry, head in zip(entries, heads, strict=True) if wanted_type(head.type)]
+    return [full(entry) for entry, head in zip(entries, heads, strict=True) if "kms" in head.type]
 
 
 def _configuration(raw: Any) -> Any:
