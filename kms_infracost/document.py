@@ -137,6 +137,8 @@ def _modules(estimate: Estimate) -> list[dict[str, Any]]:
 
 
 def estimate_document(estimate: Estimate) -> dict[str, Any]:
+    from kms_infracost.pricing.migration import migration_document  # the run has priced already
+
     book = estimate.book
     later = {id(now): future for now, future in zip(estimate.resources, estimate.projected)}
     resources = [resource_document(p, later.get(id(p))) for p in grouped(estimate.resources)]
@@ -187,6 +189,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             for p in grouped(estimate.resources)
             if p.unpriced
         ],
+        "migration": migration_document(estimate),
         "violations": [],
         "warnings": group(estimate.warnings),
     }

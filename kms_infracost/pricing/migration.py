@@ -1,0 +1,466 @@
+"""Migration: the KMS 1.0 keys of a run priced as the KMS 3.0 instances that could hold them.
+
+KMS 1.0 is past end of service, so every key outside an instance has to move into one. A platform team wants
+one answer, not a note per key: which instance kind and payment type is cheapest for the keys it has, and what
+it costs. The figures come from the priced resources (version-days, API calls) and the KMS 3.0 price book;
+this module holds no prices.
+
+HSM-protected keys need a hardware instance; software keys fit either kind. Subscription instances hold a
+quota of key versions (each version uses one unit) and of QPS; more instances are bought when the keys need
+more. Pay-as-you-go instances bill each key version and the daily peak QPS instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+
+from kms_infracost import model
+from kms_infracost.money import amount
+from kms_infracost.pricing.book import InstanceBook, PriceBook, SubscriptionRate
+from kms_infracost.pricing.engine import ZERO, Estimate, PricedResource
+
+#: a unit conversion, not a price: QPS from calls per day
+SECONDS_PER_DAY = 86_400
+KINDS = ("software", "hardware")
+PAYMENT_TYPES = (("payg", "PayAsYouGo"), ("subscription", "Subscription"))
+
+
+def _ceil(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_CEILING))
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What some KMS 1.0 keys ask of an instance in one month."""
+
+    keys: int = 0
+    #: key versions at the end of the month: the subscription quota they use
+    versions: int = 0
+    #: key versions times days billed in the month, as KMS 1.0 bills them
+    version_days: Decimal = ZERO
+    monthly_api_calls: Decimal = ZERO
+    rotating: int = 0
+
+    def __add__(self, other: Holding) -> Holding:
+        return Holding(
+            self.keys + other.keys,
+            self.versions + other.versions,
+            self.version_days + other.version_days,
+            self.monthly_api_calls + other.monthly_api_calls,
+            self.rotating + other.rotating,
+        )
+
+
+@dataclass(frozen=True)
+class Member:
+    """One KMS 1.0 key (or a key version resource of one): what it asks in month 1 and in the horizon month."""
+
+    priced: PricedResource
+    later: PricedResource
+    hsm: bool
+    now: Holding
+    projected: Holding
+    group: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """A billed item: one that disappears with KMS 1.0 or one an option adds."""
+
+    name: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+
+    @property
+    def monthly_cost(self) -> Decimal:
+        return self.quantity * self.unit_price
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Instances of one kind and payment type and what they would hold, in month 1 and the horizon month."""
+
+    kind: str
+    payment_type: str
+    instances: int
+    keys: int
+    key_versions: int
+    peak_qps: int
+    projected_instances: int
+    projected_key_versions: int
+
+
+@dataclass
+class Option:
+    name: str
+    placements: list[Placement]
+    items: list[Line]
+    assumptions: list[str]
+    projected_items: list[Line]
+
+    @property
+    def monthly_cost(self) -> Decimal:
+        return sum((i.monthly_cost for i in self.items), ZERO)
+
+    @property
+    def projected_monthly_cost(self) -> Decimal:
+        return sum((i.monthly_cost for i in self.projected_items), ZERO)
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """The fewest keys (one version each) from which a subscription costs no more than pay-as-you-go."""
+
+    kind: str
+    peak_qps: int
+    keys: int | None
+
+
+@dataclass
+class Migration:
+    #: None for the whole run
+    project: str | None
+    kms1_keys: int
+    hsm_keys: int
+    kms1_key_versions: int
+    #: key versions at the end of the horizon month, as rotation adds them
+    projected_key_versions: int
+    kms1_keys_added: int
+    kms1_monthly_cost: Decimal
+    kms1_projected_monthly_cost: Decimal
+    disappears: list[Line]
+    options: list[Option] = field(default_factory=list)
+    break_even: list[BreakEven] = field(default_factory=list)
+    #: why no option is priced (no KMS 3.0 book for this site); None when priced
+    not_priced: str | None = None
+    assumptions: list[str] = field(default_factory=list)
+    projects: list[Migration] = field(default_factory=list)
+
+    @property
+    def cheapest(self) -> Option | None:
+        return min(self.options, key=lambda o: o.monthly_cost, default=None)
+
+    @property
+    def projected_cheapest(self) -> Option | None:
+        return min(self.options, key=lambda o: o.projected_monthly_cost, default=None)
+
+
+# -- what the KMS 1.0 keys are -----------------------------------------------------------------------
+def _billed_as_kms1(priced: PricedResource) -> bool:
+    """Hosting billed by the KMS 1.0 book: not in an instance, not a service key, not PendingDeletion."""
+    return priced.resource.exists_after and any(c.kind == "hosting" for c in priced.components)
+
+
+def _holding(priced: PricedResource, calls_per_unit: int) -> Holding:
+    is_key = isinstance(priced.resource, model.KmsKey)
+    rotating = is_key and getattr(priced.resource, "rotation_days", None) is not None
+    return Holding(
+        keys=1 if is_key else 0,
+        versions=int(priced.versions) if is_key else 1,
+        version_days=sum((c.quantity for c in priced.components if c.kind == "hosting"), ZERO),
+        monthly_api_calls=sum((c.quantity * calls_per_unit for c in priced.components if c.kind == "api"), ZERO),
+        rotating=int(rotating),
+    )
+
+
+def members(estimate: Estimate, group: Callable[[model.Resource], str]) -> list[Member]:
+    """Every KMS 1.0 key and key version resource billed in the estimate, with its group (project)."""
+    later = {id(now): future for now, future in zip(estimate.resources, estimate.projected)}
+    keys = {p.resource.uid: p.resource for p in estimate.resources if isinstance(p.resource, model.KmsKey)}
+    per = estimate.book.api_calls_per_unit
+    found: list[Member] = []
+    for priced in estimate.resources:
+        if not _billed_as_kms1(priced):
+            continue
+        resource = priced.resource
+        if isinstance(resource, model.KmsKeyVersion):
+            owner = keys.get((resource.root, resource.key_address or ""))
+            hsm = isinstance(owner, model.KmsKey) and owner.protection_level == "HSM"
+        else:
+            hsm = getattr(resource, "protection_level", "") == "HSM"
+        future = later.get(id(priced), priced)
+        found.append(Member(priced, future, hsm, _holding(priced, per), _holding(future, per), group(resource)))
+    return found
+
+
+def _disappearing(chosen: Iterable[Member]) -> list[Line]:
+    """The KMS 1.0 items that go away, summed per component name and price."""
+    totals: dict[tuple[str, str, Decimal], Decimal] = {}
+    for member in chosen:
+        for c in member.priced.components:
+            key = (f"KMS 1.0: {c.name}", c.unit, c.unit_price)
+            totals[key] = totals.get(key, ZERO) + c.quantity
+    return [Line(name, unit, quantity, price) for (name, unit, price), quantity in totals.items()]
+
+
+# -- KMS 3.0 options -------------------------------------------------------------------------------
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class _Placed:
+    placement: Placement
+    items: list[Line]
+    projected_items: list[Line]
+    assumptions: list[str]
+
+
+class _Options:
+    def __init__(self, book: InstanceBook, days: int, horizon: int) -> None:
+        self.book = book
+        self.days = Decimal(days)
+        self.horizon = horizon
+        self.currency = book.currency
+
+    def peak_qps(self, holding: Holding) -> int:
+        return _ceil(holding.monthly_api_calls / (self.days * SECONDS_PER_DAY))
+
+    def qps_assumption(self, holding: Holding, qps: int, price: Decimal) -> str:
+        if not holding.monthly_api_calls:
+            return (
+                f"peak QPS 0: no monthly_api_calls given for these keys; pay-as-you-go bills "
+                f"{amount(price)} {self.currency} per QPS a day at the daily peak (depends on usage)"
+            )
+        return (
+            f"peak QPS {qps}: the average rate of {holding.monthly_api_calls.normalize():,f} API calls a month, "
+            "rounded up; bursts raise the real daily peak"
+        )
+
+    def payg_lines(self, kind: str, holding: Holding) -> list[Line]:
+        rates = self.book.pay_as_you_go[kind]
+        return [
+            Line(f"Instance ({kind}, pay-as-you-go)", "day", self.days, rates.instance_per_day),
+            Line(f"Key versions ({kind}, pay-as-you-go)", "version-day", holding.version_days, rates.key_version_per_day),
+            Line(f"Peak QPS ({kind}, pay-as-you-go)", "QPS-day", self.peak_qps(holding) * self.days, rates.qps_per_day),
+        ]
+
+    def pay_as_you_go(self, kind: str, now: Holding, later: Holding) -> _Placed:
+        qps = self.peak_qps(now)
+        notes = [self.qps_assumption(now, qps, self.book.pay_as_you_go[kind].qps_per_day)]
+        if later.version_days != now.version_days:
+            notes.append(
+                f"rotation adds key versions: {_plural(now.versions, 'version')} at the end of month 1, "
+                f"{later.versions:,} by month {self.horizon}"
+            )
+        placement = Placement(kind, "PayAsYouGo", 1, now.keys, now.versions, qps, 1, later.versions)
+        return _Placed(placement, self.payg_lines(kind, now), self.payg_lines(kind, later), notes)
+
+    def instances(self, kind: str, holding: Holding) -> tuple[int, int]:
+        """Subscription instances the keys need: (in all, for the QPS alone)."""
+        rate = self.book.subscription[kind]
+        for_qps = _ceil(Decimal(self.peak_qps(holding)) / rate.spec)
+        return max(1, _ceil(Decimal(holding.versions) / rate.key_num), for_qps), for_qps
+
+    def subscription(self, kind: str, now: Holding, later: Holding) -> _Placed:
+        rate: SubscriptionRate = self.book.subscription[kind]
+        count, for_qps = self.instances(kind, now)
+        projected, _ = self.instances(kind, later)
+        note = (
+            f"{_plural(now.versions, 'key version')} in instances of {rate.key_num:,} key versions and "
+            f"{rate.spec:,} QPS: {_plural(count, 'instance')}"
+        )
+        if for_qps == count and count > 1:
+            note += f" for {self.peak_qps(now):,} QPS"
+        if later.versions != now.versions:
+            note += (
+                f"; rotation brings {later.versions:,} key versions by month {self.horizon}: "
+                f"{_plural(projected, 'instance')}"
+            )
+        placement = Placement(
+            kind, "Subscription", count, now.keys, now.versions, self.peak_qps(now), projected, later.versions
+        )
+        return _Placed(
+            placement,
+            [Line(f"Instance ({kind}, subscription)", "instance-month", Decimal(count), rate.monthly_price)],
+            [Line(f"Instance ({kind}, subscription)", "instance-month", Decimal(projected), rate.monthly_price)],
+            [note],
+        )
+
+    def place(self, payment: str, kind: str, now: Holding, later: Holding) -> _Placed:
+        return self.pay_as_you_go(kind, now, later) if payment == "payg" else self.subscription(kind, now, later)
+
+    def options(self, now: tuple[Holding, Holding], later: tuple[Holding, Holding]) -> list[Option]:
+        """Every way to hold the keys: one kind for all of them, or software and HSM keys apart.
+
+        `now` and `later` are (software, HSM) holdings in month 1 and in the horizon month.
+        """
+        all_now, all_later = now[0] + now[1], later[0] + later[1]
+        kinds = ("hardware",) if all_now.versions != now[0].versions else KINDS
+        found: list[Option] = []
+        for kind in kinds:
+            for payment, _ in PAYMENT_TYPES:
+                one = self.place(payment, kind, all_now, all_later)
+                found.append(Option(f"kms3-{payment}-{kind}", [one.placement], one.items, one.assumptions, one.projected_items))
+        if now[0].versions and now[1].versions:
+            for (soft_pay, _), (hard_pay, _) in itertools.product(PAYMENT_TYPES, PAYMENT_TYPES):
+                soft = self.place(soft_pay, "software", now[0], later[0])
+                hard = self.place(hard_pay, "hardware", now[1], later[1])
+                found.append(
+                    Option(
+                        f"kms3-{soft_pay}-software+kms3-{hard_pay}-hardware",
+                        [soft.placement, hard.placement],
+                        soft.items + hard.items,
+                        [f"software keys: {n}" for n in soft.assumptions] + [f"HSM keys: {n}" for n in hard.assumptions],
+                        soft.projected_items + hard.projected_items,
+                    )
+                )
+        return found
+
+    def break_even(self, kind: str, qps: int) -> BreakEven:
+        rates = self.book.pay_as_you_go[kind]
+        rate = self.book.subscription[kind]
+        fixed = self.days * (rates.instance_per_day + qps * rates.qps_per_day)
+        per_key = self.days * rates.key_version_per_day
+        for_qps = max(1, _ceil(Decimal(qps) / rate.spec))
+        block = 1
+        while True:
+            cost = rate.monthly_price * max(block, for_qps)
+            low, high = (block - 1) * rate.key_num + 1, block * rate.key_num
+            if per_key:
+                needed = max(low, _ceil((cost - fixed) / per_key))
+                if needed <= high:
+                    return BreakEven(kind, qps, needed)
+            elif fixed >= cost:
+                return BreakEven(kind, qps, low)
+            # past the QPS-bound instances, each block adds a subscription fee and its keys' per-day fees:
+            # when the fee is the larger, pay-as-you-go stays cheaper for good
+            if block >= for_qps and per_key * rate.key_num <= rate.monthly_price:
+                return BreakEven(kind, qps, None)
+            block += 1
+
+
+def _migration(
+    project: str | None, chosen: list[Member], book: PriceBook, instances: InstanceBook | None, estimate: Estimate
+) -> Migration:
+    keys = [m for m in chosen if isinstance(m.priced.resource, model.KmsKey)]
+    now = (sum((m.now for m in chosen if not m.hsm), Holding()), sum((m.now for m in chosen if m.hsm), Holding()))
+    later = (
+        sum((m.projected for m in chosen if not m.hsm), Holding()),
+        sum((m.projected for m in chosen if m.hsm), Holding()),
+    )
+    result = Migration(
+        project=project,
+        kms1_keys=len(keys),
+        hsm_keys=sum(1 for m in keys if m.hsm),
+        kms1_key_versions=now[0].versions + now[1].versions,
+        projected_key_versions=later[0].versions + later[1].versions,
+        kms1_keys_added=sum(1 for m in keys if m.priced.resource.action in (model.CREATE, model.REPLACE)),
+        kms1_monthly_cost=sum((m.priced.monthly_cost for m in chosen), ZERO),
+        kms1_projected_monthly_cost=sum((m.later.monthly_cost for m in chosen), ZERO),
+        disappears=_disappearing(chosen),
+    )
+    if instances is None:
+        reason = str(book.raw.get("kms3_unpriced", "no KMS 3.0 price book is paired with it"))
+        result.not_priced = f"migration is not priced with price book {book.name} ({book.currency}): {reason}"
+        return result
+    pricer = _Options(instances, estimate.days_per_month, estimate.horizon_months)
+    result.options = pricer.options(now, later)
+    qps = pricer.peak_qps(now[0] + now[1])
+    result.break_even = [pricer.break_even(kind, qps) for kind in KINDS]
+    return result
+
+
+def _by_root(resource: model.Resource) -> str:
+    return resource.root or "."
+
+
+def migrate(estimate: Estimate, group: Callable[[model.Resource], str] = _by_root) -> Migration | None:
+    """The run's KMS 1.0 keys priced as KMS 3.0 options, with one section per group; None without such keys."""
+    found = members(estimate, group)
+    if not found:
+        return None
+    book, instances = estimate.book, estimate.instance_book
+    run = _migration(None, found, book, instances, estimate)
+    account = [a for a in estimate.account_items if a.monthly_cost]
+    for item in account:  # account-wide (a tier, a free quota): part of the run, not of any one project
+        run.disappears.append(Line(f"KMS 1.0: {item.name}", item.unit, item.quantity, item.unit_price))
+        run.kms1_monthly_cost += item.monthly_cost
+    run.kms1_projected_monthly_cost += sum((a.monthly_cost for a in estimate.projected_account_items), ZERO)
+    if account:
+        run.assumptions.append("account-wide KMS 1.0 items count for the run only, not for each project")
+    names = list(dict.fromkeys(m.group for m in found))
+    run.projects = [_migration(name, [m for m in found if m.group == name], book, instances, estimate) for name in names]
+    return run
+
+
+# -- the JSON report's `migration` section -------------------------------------------------------------
+def _line(line: Line) -> dict[str, object]:
+    return {
+        "name": line.name,
+        "unit": line.unit,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "monthly_cost": line.monthly_cost,
+    }
+
+
+def _section(m: Migration) -> dict[str, object]:
+    cheapest, later = m.cheapest, m.projected_cheapest
+    doc: dict[str, object] = {
+        "kms1_keys": m.kms1_keys,
+        "software_keys": m.kms1_keys - m.hsm_keys,
+        "hsm_keys": m.hsm_keys,
+        "kms1_key_versions": m.kms1_key_versions,
+        "projected_key_versions": m.projected_key_versions,
+        "kms1_keys_added": m.kms1_keys_added,
+        "kms1_monthly_cost": m.kms1_monthly_cost,
+        "kms1_projected_monthly_cost": m.kms1_projected_monthly_cost,
+        "priced": m.not_priced is None,
+        "not_priced_reason": m.not_priced,
+        "options": [
+            {
+                "name": o.name,
+                "monthly_cost": o.monthly_cost,
+                "projected_monthly_cost": o.projected_monthly_cost,
+                "instances": [
+                    {
+                        "kind": p.kind,
+                        "payment_type": p.payment_type,
+                        "count": p.instances,
+                        "keys": p.keys,
+                        "key_versions": p.key_versions,
+                        "peak_qps": p.peak_qps,
+                        "projected_count": p.projected_instances,
+                        "projected_key_versions": p.projected_key_versions,
+                    }
+                    for p in o.placements
+                ],
+                "appears": [_line(i) for i in o.items],
+                "assumptions": list(o.assumptions),
+            }
+            for o in m.options
+        ],
+        "cheapest": cheapest.name if cheapest else None,
+        "cheapest_monthly_cost": cheapest.monthly_cost if cheapest else None,
+        "change_monthly_cost": cheapest.monthly_cost - m.kms1_monthly_cost if cheapest else None,
+        "projected_cheapest": later.name if later else None,
+        "projected_cheapest_monthly_cost": later.projected_monthly_cost if later else None,
+        "disappears": [_line(i) for i in m.disappears],
+        "break_even": [{"kind": b.kind, "peak_qps": b.peak_qps, "keys": b.keys} for b in m.break_even],
+        "assumptions": list(m.assumptions),
+    }
+    if m.project is not None:
+        doc = {"project": m.project, **doc}
+    return doc
+
+
+def migration_document(estimate: Estimate) -> dict[str, object] | None:
+    """`migration` in the JSON report: the run, then `projects[]` (a list, so JSONPath filters can test it)."""
+    run = migrate(estimate)
+    if run is None:
+        return None
+    instances = estimate.instance_book
+    doc: dict[str, object] = {
+        "end_of_service": instances.kms1_end_of_service if instances else None,
+        "price_book": instances.name if instances else None,
+        "currency": instances.currency if instances else estimate.book.currency,
+        "horizon_months": estimate.horizon_months,
+        **_section(run),
+        "projects": [_section(p) for p in run.projects],
+    }
+    return doc
