@@ -189,7 +189,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             for p in grouped(estimate.resources)
             if p.unpriced
         ],
-        "migration": migration_document(estimate),
+        "migration": migration_document([estimate]),
         "violations": [],
         "warnings": group(estimate.warnings),
     }

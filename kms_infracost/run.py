@@ -265,13 +265,18 @@ def run(options: RunOptions, *, mode: str) -> int:
         )
     parts: list[tuple[Project, dict[str, Any]]] = []
     violations: list[Violation] = []
+    estimates: list[Any] = []
     for project in projects:
-        document, found = _project_document(
+        document, found, estimate = _project_document(
             project, inventories[project.name], configs[project.name], options, mode, base
         )
         parts.append((project, document))
         violations.extend(found)
+        estimates.append(estimate)
     document = merge_projects(parts)
+    from kms_infracost.pricing.migration import migration_document
+
+    document["migration"] = migration_document(estimates)  # the run's keys may share instances
     if enforce and mode == "check" and run_config.thresholds.get("monthly_total_all") is not None:
         violations.extend(_total_all(document, run_config, options))
     document["violations"] = [_violation_document(v) for v in violations]
@@ -307,7 +312,7 @@ def _read_by(path: str, projects: list[Project]) -> bool:
 
 def _project_document(
     project: Project, inventory: model.Inventory, config: Config, options: RunOptions, mode: str, base: _Base | None
-) -> tuple[dict[str, Any], list[Any]]:
+) -> tuple[dict[str, Any], list[Any], Any]:
     """Price one project, compare it with its base, and apply its own thresholds and rules."""
     from kms_infracost.document import estimate_document
     from kms_infracost.policy.thresholds import check_increase, check_instance_capacity, check_thresholds
@@ -364,7 +369,7 @@ def _project_document(
             violation.file = os.path.relpath(anchor) if not os.path.relpath(anchor).startswith("..") else anchor
     skips = {(a.file, address): a.skips for (_, address), a in annotations.items() if a.skips}
     apply_skips(violations, skips)
-    return document, violations
+    return document, violations, result
 
 
 def _total_all(document: dict[str, Any], config: Config, options: RunOptions) -> list[Any]:

@@ -13,13 +13,13 @@ more. Pay-as-you-go instances bill each key version and the daily peak QPS inste
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 from kms_infracost import model
 from kms_infracost.money import amount
-from kms_infracost.pricing.book import InstanceBook, PriceBook, SubscriptionRate
+from kms_infracost.pricing.book import InstanceBook, SubscriptionRate
 from kms_infracost.pricing.engine import ZERO, Estimate, PricedResource
 
 #: a unit conversion, not a price: QPS from calls per day
@@ -63,7 +63,6 @@ class Member:
     hsm: bool
     now: Holding
     projected: Holding
-    group: str
 
 
 @dataclass(frozen=True)
@@ -167,8 +166,8 @@ def _holding(priced: PricedResource, calls_per_unit: int) -> Holding:
     )
 
 
-def members(estimate: Estimate, group: Callable[[model.Resource], str]) -> list[Member]:
-    """Every KMS 1.0 key and key version resource billed in the estimate, with its group (project)."""
+def members(estimate: Estimate) -> list[Member]:
+    """Every KMS 1.0 key and key version resource billed in the estimate."""
     later = {id(now): future for now, future in zip(estimate.resources, estimate.projected)}
     keys = {p.resource.uid: p.resource for p in estimate.resources if isinstance(p.resource, model.KmsKey)}
     per = estimate.book.api_calls_per_unit
@@ -183,7 +182,7 @@ def members(estimate: Estimate, group: Callable[[model.Resource], str]) -> list[
         else:
             hsm = getattr(resource, "protection_level", "") == "HSM"
         future = later.get(id(priced), priced)
-        found.append(Member(priced, future, hsm, _holding(priced, per), _holding(future, per), group(resource)))
+        found.append(Member(priced, future, hsm, _holding(priced, per), _holding(future, per)))
     return found
 
 
@@ -334,9 +333,8 @@ class _Options:
             block += 1
 
 
-def _migration(
-    project: str | None, chosen: list[Member], book: PriceBook, instances: InstanceBook | None, estimate: Estimate
-) -> Migration:
+def _migration(project: str | None, chosen: list[Member], estimate: Estimate) -> Migration:
+    book, instances = estimate.book, estimate.instance_book
     keys = [m for m in chosen if isinstance(m.priced.resource, model.KmsKey)]
     now = (sum((m.now for m in chosen if not m.hsm), Holding()), sum((m.now for m in chosen if m.hsm), Holding()))
     later = (
@@ -365,26 +363,34 @@ def _migration(
     return result
 
 
-def _by_root(resource: model.Resource) -> str:
-    return resource.root or "."
+def _with_account_items(section: Migration, estimates: Iterable[Estimate]) -> Migration:
+    """Account-wide KMS 1.0 items (a tier, a free quota) go away with the keys too."""
+    for estimate in estimates:
+        for item in estimate.account_items:
+            if item.monthly_cost:
+                section.disappears.append(Line(f"KMS 1.0: {item.name}", item.unit, item.quantity, item.unit_price))
+                section.kms1_monthly_cost += item.monthly_cost
+        section.kms1_projected_monthly_cost += sum((a.monthly_cost for a in estimate.projected_account_items), ZERO)
+    return section
 
 
-def migrate(estimate: Estimate, group: Callable[[model.Resource], str] = _by_root) -> Migration | None:
-    """The run's KMS 1.0 keys priced as KMS 3.0 options, with one section per group; None without such keys."""
-    found = members(estimate, group)
+def _project_name(estimate: Estimate) -> str:
+    return next((p.resource.root for p in estimate.resources if p.resource.root), ".")
+
+
+def migrate(estimates: Sequence[Estimate]) -> Migration | None:
+    """The KMS 1.0 keys of a run's projects (one estimate each) priced as KMS 3.0 options: a section per
+    project, and one for the run in which all projects' keys share instances; None without such keys."""
+    found = [(e, members(e)) for e in estimates]
+    found = [(e, chosen) for e, chosen in found if chosen]
     if not found:
         return None
-    book, instances = estimate.book, estimate.instance_book
-    run = _migration(None, found, book, instances, estimate)
-    account = [a for a in estimate.account_items if a.monthly_cost]
-    for item in account:  # account-wide (a tier, a free quota): part of the run, not of any one project
-        run.disappears.append(Line(f"KMS 1.0: {item.name}", item.unit, item.quantity, item.unit_price))
-        run.kms1_monthly_cost += item.monthly_cost
-    run.kms1_projected_monthly_cost += sum((a.monthly_cost for a in estimate.projected_account_items), ZERO)
-    if account:
-        run.assumptions.append("account-wide KMS 1.0 items count for the run only, not for each project")
-    names = list(dict.fromkeys(m.group for m in found))
-    run.projects = [_migration(name, [m for m in found if m.group == name], book, instances, estimate) for name in names]
+    projects = [_with_account_items(_migration(_project_name(e), chosen, e), [e]) for e, chosen in found]
+    pooled = [m for _, chosen in found for m in chosen]
+    run = _with_account_items(_migration(None, pooled, found[0][0]), [e for e, _ in found])
+    run.projects = projects
+    if len(projects) > 1:
+        run.assumptions.append(f"the KMS 1.0 keys of all {len(projects)} projects share instances")
     return run
 
 
@@ -449,17 +455,18 @@ def _section(m: Migration) -> dict[str, object]:
     return doc
 
 
-def migration_document(estimate: Estimate) -> dict[str, object] | None:
+def migration_document(estimates: Sequence[Estimate]) -> dict[str, object] | None:
     """`migration` in the JSON report: the run, then `projects[]` (a list, so JSONPath filters can test it)."""
-    run = migrate(estimate)
+    run = migrate(estimates)
     if run is None:
         return None
-    instances = estimate.instance_book
+    first = estimates[0]
+    instances = first.instance_book
     doc: dict[str, object] = {
         "end_of_service": instances.kms1_end_of_service if instances else None,
         "price_book": instances.name if instances else None,
-        "currency": instances.currency if instances else estimate.book.currency,
-        "horizon_months": estimate.horizon_months,
+        "currency": instances.currency if instances else first.book.currency,
+        "horizon_months": first.horizon_months,
         **_section(run),
         "projects": [_section(p) for p in run.projects],
     }
