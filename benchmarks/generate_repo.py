@@ -64,8 +64,8 @@ def infra_tf(rng: random.Random, name: str, n: int) -> str:
     parts = [
         'locals {\n  name_prefix = "${var.environment}-' + name + '"\n  common_tags = {\n'
         '    Stack       = "' + name + '"\n    Environment = var.environment\n    ManagedBy   = "terraform"\n  }\n}\n',
-        'resource "alicloud_vpc" "main" {\n  vpc_name   = "${local.name_prefix}-vpc"\n'
-        '  cidr_block = "10.0.0.0/8"\n  tags       = local.common_tags\n}\n',
+        ('resource "alicloud_vpc" "main" {\n  vpc_name   = "${local.name_prefix}-vpc"\n'
+        '  cidr_block = "10.0.0.0/8"\n  tags       = local.common_tags\n}\n'),
     ]
     for i in range(n):
         kind = rng.choice(["vswitch", "sg", "ecs", "rds", "oss", "sls"])
@@ -156,7 +156,8 @@ def providers_tf(region: str) -> str:
     )
 
 
-def generate(out: Path, files: int = 2000, kms_share: float = 0.05, seed: int = 7) -> dict[str, int]:
+def generate(out: Path, files: int = 2000, kms_share: float = 0.05, seed: int = 7, every_stack: bool = False) -> dict[str, int]:
+    """every_stack: every stack declares KMS of its own (whatever kms_share says)."""
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -165,7 +166,7 @@ def generate(out: Path, files: int = 2000, kms_share: float = 0.05, seed: int = 
     n_stacks = dirs - n_modules
     kms_files = round(files * kms_share)
     kms_modules = max(1, n_modules // 2)
-    kms_stacks = max(0, kms_files - kms_modules)
+    kms_stacks = n_stacks if every_stack else min(n_stacks, max(0, kms_files - kms_modules))
     counts = {"files": 0, "kms_files": 0, "stacks": n_stacks, "modules": n_modules, "stacks_calling_kms_modules": 0}
 
     def write(path: Path, text: str) -> None:
@@ -217,8 +218,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--kms-share", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--every-stack", action="store_true", help="every stack declares KMS of its own")
     args = parser.parse_args()
-    counts = generate(args.out, args.files, args.kms_share, args.seed)
+    counts = generate(args.out, args.files, args.kms_share, args.seed, args.every_stack)
     print(", ".join(f"{k}={v}" for k, v in counts.items()))
 
 

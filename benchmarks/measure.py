@@ -44,6 +44,19 @@ print(json.dumps({"wall": time.perf_counter() - start, "cpu": usage.ru_utime + u
 """
 
 
+def tool_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a user's run has: the package's bytecode compiled (pip does it on install), so a
+    run does not compile the modules it imports; and no KMS_INFRACOST_ or TF_VAR_ setting of this shell."""
+    import compileall
+
+    import kms_infracost
+
+    compileall.compile_dir(os.path.dirname(kms_infracost.__file__), quiet=1)
+    env = dict(os.environ if base is None else base)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return {k: v for k, v in env.items() if not k.startswith(("TF_VAR_", "KMS_INFRACOST_"))}
+
+
 def run_once(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
              ok: tuple[int, ...] = (0, 1)) -> Run:
     """One run; the report goes to a file, as a user's run writes it; os.wait4 gives that process's usage."""
@@ -54,7 +67,7 @@ def run_once(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | N
 
     with tempfile.TemporaryDirectory(prefix="kms-bench-out-") as tmp:
         out, err = os.path.join(tmp, "stdout"), os.path.join(tmp, "stderr")
-        done = subprocess.run([sys.executable, "-c", WRAPPER, out, err, *cmd], cwd=cwd, env=env,
+        done = subprocess.run([sys.executable, "-c", WRAPPER, out, err, *cmd], cwd=cwd, env=env or tool_env(),
                               capture_output=True, text=True, check=True)
         figures = json.loads(done.stdout)
         if figures["code"] not in ok:

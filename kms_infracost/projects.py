@@ -86,6 +86,7 @@ class Survey:
         self.skipped_everything = False
         #: excluded folders are not projects, but the modules they call are still only modules
         self.excluded: list[str] = []
+        self._reach: dict[str, set[str]] = {}
 
     def walk(self, top: str) -> list[str]:
         """Candidate folders under `top` (itself included), in a stable order."""
@@ -145,7 +146,14 @@ class Survey:
         return [c for c in candidates if c not in called]
 
     def callers(self, module: str, roots: list[str]) -> list[str]:
-        return [r for r in roots if module in self.called([r])]
+        return [r for r in roots if module in self.reach(r)]
+
+    def reach(self, root: str) -> set[str]:
+        """Folders one root calls, worked out once per run (a hook names every file of many modules)."""
+        found = self._reach.get(root)
+        if found is None:
+            found = self._reach[root] = self.called([root])
+        return found
 
 
 def scan_local(source: str) -> bool:

@@ -39,15 +39,15 @@ def probe(cache: Path, *paths: str | Path, cwd: Path | None = None) -> dict[str,
     return json.loads(proc.stdout)  # type: ignore[no-any-return]
 
 
-def shards(cache: Path) -> list[Path]:
-    return sorted((cache / "parse").glob("*.json"))
+def indexes(cache: Path) -> list[Path]:
+    return sorted((cache / "parse").glob("index-*.json"))
 
 
 def entries(cache: Path) -> dict[str, dict[str, object]]:
-    """Every file entry in every shard, by the file's absolute path."""
+    """Every file entry in every index, by the file's absolute path."""
     found: dict[str, dict[str, object]] = {}
-    for shard in shards(cache):
-        for entry in json.loads(shard.read_text(encoding="utf-8")).values():
+    for index in indexes(cache):
+        for entry in json.loads(index.read_text(encoding="utf-8")).values():
             found[entry["key"][2]] = entry
     return found
 
@@ -60,10 +60,10 @@ def test_warm_run_gives_the_same_answer_without_importing_the_parser(tmp_path: P
     assert warm["parser_imported"] is False
     assert warm["resources"] == cold["resources"] == ["alicloud_kms_key.main[0] ap-southeast-1"]
     # main.tf, terraform.tfvars and a.auto.tfvars (b.auto.tfvars.json is JSON: nothing to parse),
-    # kept in one shard for the directory
+    # kept in the one index of the run
     folder = HCL / "tfvars_precedence"
     assert sorted(entries(cache)) == [str(folder / n) for n in ("a.auto.tfvars", "main.tf", "terraform.tfvars")]
-    assert len(shards(cache)) == 1
+    assert len(indexes(cache)) == 1
 
 
 def test_no_kms_run_never_imports_the_parser_nor_writes_the_cache(tmp_path: Path) -> None:
@@ -73,14 +73,14 @@ def test_no_kms_run_never_imports_the_parser_nor_writes_the_cache(tmp_path: Path
     assert not cache.exists()
 
 
-def test_corrupt_cache_entries_are_ignored_and_rewritten(tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["garbage", "wrong shape", "truncated"])
+def test_a_corrupt_index_is_ignored_and_rewritten(tmp_path: Path, damage: str) -> None:
     cache = tmp_path / "cache"
     first = probe(cache, HCL / "module_for_each")
-    written = shards(cache)
-    assert len(written) == 3  # one per module directory
-    for i, shard in enumerate(written):
-        # garbage, a valid JSON of the wrong shape, a truncated shard
-        shard.write_text(["{not json", "[1, 2]", shard.read_text()[:20]][i % 3], encoding="utf-8")
+    (index,) = indexes(cache)  # one index, for the three module directories the run read
+    assert len(entries(cache)) == 3
+    text = index.read_text(encoding="utf-8")
+    index.write_text({"garbage": "{not json", "wrong shape": "[1, 2]", "truncated": text[:20]}[damage], encoding="utf-8")
     again = probe(cache, HCL / "module_for_each")
     assert again["resources"] == first["resources"]
     assert again["parser_imported"] is True
@@ -90,14 +90,24 @@ def test_corrupt_cache_entries_are_ignored_and_rewritten(tmp_path: Path) -> None
     assert probe(cache, HCL / "module_for_each")["parser_imported"] is False
 
 
-def test_a_corrupt_entry_in_a_good_shard_is_parsed_again(tmp_path: Path) -> None:
+def test_runs_from_another_working_directory_keep_an_index_of_their_own(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    probe(cache, HCL / "locals_order")
+    assert probe(cache, HCL / "locals_order", cwd=elsewhere)["parser_imported"] is True
+    assert len(indexes(cache)) == 2
+    assert probe(cache, HCL / "locals_order", cwd=elsewhere)["parser_imported"] is False
+
+
+def test_a_corrupt_entry_in_a_good_index_is_parsed_again(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     probe(cache, HCL / "locals_order")
-    (shard,) = shards(cache)
-    stored = json.loads(shard.read_text(encoding="utf-8"))
+    (index,) = indexes(cache)
+    stored = json.loads(index.read_text(encoding="utf-8"))
     (name,) = stored
     stored[name]["data"] = "not blocks"
-    shard.write_text(json.dumps(stored), encoding="utf-8")
+    index.write_text(json.dumps(stored), encoding="utf-8")
     result = probe(cache, HCL / "locals_order")
     assert result["resources"] == ["alicloud_kms_key.app cn-hangzhou"]
     assert result["parser_imported"] is True
@@ -121,12 +131,12 @@ def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
 def test_an_entry_for_another_tool_version_is_not_used(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     probe(cache, HCL / "locals_order")
-    (shard,) = shards(cache)
-    stored = json.loads(shard.read_text(encoding="utf-8"))
+    (index,) = indexes(cache)
+    stored = json.loads(index.read_text(encoding="utf-8"))
     for entry in stored.values():
         entry["key"][1] = "0.0.0-other"
         entry["data"] = []  # were it used, the key would vanish
-    shard.write_text(json.dumps(stored), encoding="utf-8")
+    index.write_text(json.dumps(stored), encoding="utf-8")
     assert probe(cache, HCL / "locals_order")["resources"] == ["alicloud_kms_key.app cn-hangzhou"]
 
 
@@ -145,8 +155,8 @@ def test_concurrent_runs_share_one_cache_safely(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(lambda _: probe(cache, target)["resources"], range(6)))
     assert all(r == results[0] for r in results)
-    for shard in shards(cache):
-        json.loads(shard.read_text(encoding="utf-8"))
+    for index in indexes(cache):
+        json.loads(index.read_text(encoding="utf-8"))
     assert not list((cache / "parse").glob("*.tmp"))
     assert probe(cache, target)["parser_imported"] is False
 

@@ -1,12 +1,14 @@
 """Parse results cached per file, so a warm run never imports the HCL parser.
 
 Each file's entry is keyed on its absolute path, size, mtime (ns), the tool version and the entry format,
-and holds the file's blocks as the converter's plain lists (JSON). The entries of one directory are stored
-together in one shard (DIR/parse/<hash of the directory>.json): a run reads one shard per module
-directory instead of one file per .tf file, and writes only the shards it changed. A shard is written to
-a temporary file and renamed into place, so two concurrent runs each see a whole shard (the last writer's
-entries win; the loser's are parsed again next time). A shard or an entry that does not load, or whose key
-does not match, is ignored and rewritten.
+and holds the file's blocks as the converter's plain lists. All entries a run from one working directory
+uses are kept together in one index (DIR/parse/index-<hash of the working directory>.json): a run reads
+that one file in one go, however many roots and module directories it evaluates, and writes it once, when
+the process ends, if it added or changed an entry. The index is written to a temporary file and renamed
+into place; before writing, a run takes in the entries another run wrote meanwhile, so concurrent runs each
+see a whole index and lose at most entries that are parsed again next time. An index or an entry that does
+not load, or whose key does not match, is ignored and rewritten; entries of files that no longer exist are
+dropped when the index is written.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from kms_infracost import __version__
 
 #: bump when the stored node format changes
-FORMAT = 4
+FORMAT = 5
 CACHE_ENV = "KMS_INFRACOST_CACHE_DIR"
 
 
@@ -31,17 +33,124 @@ def cache_dir(env: Mapping[str, str]) -> str:
     return user_cache_dir("kms-infracost")
 
 
+def _loads(data: bytes) -> Any:
+    try:
+        import msgspec
+    except ImportError:  # pragma: no cover - msgspec is a dependency
+        import json
+
+        return json.loads(data)
+    return msgspec.json.decode(data)
+
+
+def _dumps(value: Any) -> bytes:
+    try:
+        import msgspec
+    except ImportError:  # pragma: no cover - msgspec is a dependency
+        import json
+
+        return json.dumps(value, separators=(",", ":")).encode("utf-8")
+    return msgspec.json.encode(value)
+
+
+class _Index:
+    """One index file, read once per process and written at most once, when the process ends."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.entries: dict[str, Any] = {}
+        self.dirty: set[str] = set()
+        self._stamp: tuple[int, int] | None = None
+        self._read()
+
+    def _read(self) -> None:
+        self.entries, self._stamp = self._load()
+
+    def _load(self) -> tuple[dict[str, Any], tuple[int, int] | None]:
+        try:
+            with open(self.path, "rb") as handle:
+                stat = os.fstat(handle.fileno())
+                entries = _loads(handle.read())
+        except (OSError, ValueError, UnicodeDecodeError):
+            return {}, None
+        return (entries if isinstance(entries, dict) else {}), (stat.st_size, stat.st_mtime_ns)
+
+    def put(self, path: str, entry: Any) -> None:
+        self.entries[path] = entry
+        self.dirty.add(path)
+
+    def write(self) -> None:
+        """Write the entries this process added, over whatever another run wrote since it read the index."""
+        if not self.dirty:
+            return
+        import tempfile
+
+        directory = os.path.dirname(self.path)
+        try:
+            os.makedirs(directory, exist_ok=True)
+            stat = os.stat(self.path)
+            changed = (stat.st_size, stat.st_mtime_ns) != self._stamp
+        except FileNotFoundError:
+            changed = False
+        except OSError:
+            return  # a cache we cannot write is only slower, never an error
+        entries = dict(self._load()[0]) if changed else dict(self.entries)
+        entries.update({path: self.entries[path] for path in self.dirty})
+        kept = {
+            path: entry
+            for path, entry in entries.items()
+            if isinstance(entry, dict) and isinstance(entry.get("key"), list) and len(entry["key"]) == 5
+            and os.path.exists(str(entry["key"][2]))
+        }
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=directory)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_dumps(kept))
+            os.replace(tmp, self.path)
+        except (OSError, TypeError, ValueError):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            return
+        self.dirty.clear()
+        self.entries = kept
+        self._stamp = None
+
+
+#: index file -> the index as this process read it (every ParseCache of a run shares it)
+_INDEXES: dict[str, _Index] = {}
+
+
+def write_indexes() -> None:
+    """Write every index this process changed (also run when the process ends)."""
+    for index in list(_INDEXES.values()):
+        index.write()
+
+
+_AT_EXIT: list[bool] = []
+
+
+def _write_at_exit() -> None:
+    if not _AT_EXIT:
+        import atexit
+
+        atexit.register(write_indexes)
+        _AT_EXIT.append(True)
+
+
 class ParseCache:
-    """Entries under DIR/parse/; `directory` may be a function, called on first use (a run that parses
-    nothing never even works out where the cache is). None: caching is off."""
+    """Entries in the run's index under DIR/parse/; `directory` may be a function, called on first use (a run
+    that parses nothing never even works out where the cache is). None: caching is off."""
 
     def __init__(self, directory: str | None | Callable[[], str | None]) -> None:
         self._where = directory
         self._directory: str | None = None
         self._resolved = False
-        #: shard file -> {file name: {"key": [...], "data": ...}}
-        self._shards: dict[str, dict[str, Any]] = {}
-        self._dirty: set[str] = set()
+        self._index: _Index | None = None
         self.hits = 0
         self.misses = 0
 
@@ -57,34 +166,29 @@ class ParseCache:
     def _key(path: str, size: int, mtime_ns: int) -> list[Any]:
         return [FORMAT, __version__, os.path.abspath(path), size, mtime_ns]
 
-    def _shard(self, path: str) -> tuple[str, str]:
-        """(shard file, name of the entry in it) for a source file."""
-        import hashlib
+    def index(self) -> _Index:
+        """The index of runs from this working directory, read once per process."""
+        if self._index is None:
+            import hashlib
 
-        assert self.directory is not None
-        folder, name = os.path.split(os.path.abspath(path))
-        digest = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        return os.path.join(self.directory, digest + ".json"), name
-
-    def _load(self, shard: str) -> dict[str, Any]:
-        if shard not in self._shards:
-            import json
-
-            entries: Any = {}
+            assert self.directory is not None
             try:
-                with open(shard, encoding="utf-8") as handle:
-                    entries = json.load(handle)
-            except (OSError, ValueError, UnicodeDecodeError):
-                entries = {}
-            self._shards[shard] = entries if isinstance(entries, dict) else {}
-        return self._shards[shard]
+                cwd = os.path.abspath(os.getcwd())
+            except OSError:  # the working directory is gone
+                cwd = ""
+            digest = hashlib.sha256(cwd.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+            path = os.path.join(self.directory, f"index-{digest}.json")
+            if path not in _INDEXES:
+                _INDEXES[path] = _Index(path)
+            self._index = _INDEXES[path]
+        return self._index
 
     def get(self, path: str, size: int, mtime_ns: int) -> Any:
         if self.directory is None:
             return None
-        shard, name = self._shard(path)
-        entry = self._load(shard).get(name)
-        if not isinstance(entry, dict) or entry.get("key") != self._key(path, size, mtime_ns) or "data" not in entry:
+        key = self._key(path, size, mtime_ns)
+        entry = self.index().entries.get(key[2])
+        if not isinstance(entry, dict) or entry.get("key") != key or "data" not in entry:
             self.misses += 1
             return None
         self.hits += 1
@@ -93,39 +197,10 @@ class ParseCache:
     def put(self, path: str, size: int, mtime_ns: int, data: Any) -> None:
         if self.directory is None:
             return
-        shard, name = self._shard(path)
-        self._load(shard)[name] = {"key": self._key(path, size, mtime_ns), "data": data}
-        self._dirty.add(shard)
+        key = self._key(path, size, mtime_ns)
+        self.index().put(key[2], {"key": key, "data": data})
+        _write_at_exit()
 
     def flush(self) -> None:
-        """Write the shards this run changed (entries of files that no longer exist are dropped)."""
-        if not self._dirty or self.directory is None:
-            return
-        import json
-        import tempfile
-
-        try:
-            os.makedirs(self.directory, exist_ok=True)
-        except OSError:
-            return  # a cache we cannot write is only slower, never an error
-        for shard in sorted(self._dirty):
-            entries = {
-                name: entry
-                for name, entry in self._shards[shard].items()
-                if isinstance(entry, dict) and isinstance(entry.get("key"), list) and len(entry["key"]) == 5
-                and os.path.exists(str(entry["key"][2]))
-            }
-            try:
-                fd, tmp = tempfile.mkstemp(prefix=".shard.", suffix=".tmp", dir=self.directory)
-            except OSError:
-                return
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(entries, handle, separators=(",", ":"))
-                os.replace(tmp, shard)
-            except (OSError, TypeError, ValueError):
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-        self._dirty.clear()
+        """The index is written once, when the process ends (write_indexes); a run of many roots calls this
+        once per root, and writing a growing index each time would cost more than the parsing it saves."""
