@@ -280,6 +280,7 @@ def run(options: RunOptions, *, mode: str) -> int:
     if enforce and mode == "check" and run_config.thresholds.get("monthly_total_all") is not None:
         violations.extend(_total_all(document, run_config, options))
     document["violations"] = [_violation_document(v) for v in violations]
+    document["warnings"] = _run_warnings(document, options, run_config)
 
     formats = options.formats or ("table",)
     outputs: list[tuple[str | None, str]] = []
@@ -409,6 +410,16 @@ def ignored_warnings(options: RunOptions, config: Config) -> set[str]:
     from kms_infracost.config import warning_code
 
     return {*config.ignore_warnings, *(warning_code(given) for given in options.ignore_warnings)}
+
+
+def _run_warnings(document: dict[str, Any], options: RunOptions, config: Config) -> list[dict[str, Any]]:
+    """The projects' warnings, then what is said once per run (KMS 1.0 end of service) unless ignored."""
+    from kms_infracost.pricing.engine import kms1_summary
+
+    entries = list(document["warnings"])
+    if "KI501" not in ignored_warnings(options, config):
+        entries += group_warnings(kms1_summary(document))
+    return entries
 
 
 def show_warnings(entries: list[dict[str, Any]], options: RunOptions) -> None:

@@ -130,3 +130,13 @@ def test_instances_of_a_block_fold_into_one_name() -> None:
     ]
     assert collapse(["a.k[0]", "a.k[2]"]) == ["a.k[*] ×2"]
     assert collapse(["a.k[5]"]) == ["a.k[5]"]
+
+
+def test_the_kms1_summary_is_one_entry_for_a_run_of_several_projects(tmp_path: Path) -> None:
+    for name in ("live/prod", "live/dev"):
+        (tmp_path / name).mkdir(parents=True)
+        (tmp_path / name / "main.tf").write_text(PROVIDER + 'resource "alicloud_kms_key" "k" {}\n')
+    result = run_cli("breakdown", "--format", "json", str(tmp_path))
+    (summary,) = [w for w in result.json()["warnings"] if w["code"] == "KI501"]
+    assert summary["count"] == 2
+    assert summary["message"].startswith("KMS 1.0 ended service 2025-09-30: 2 new keys, 0.12 USD/month;")

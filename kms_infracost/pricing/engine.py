@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from kms_infracost import model
 from kms_infracost.money import amount
@@ -618,7 +619,7 @@ def estimate(
         days_per_month=days_per_month,
         resources=priced,
         account_items=items,
-        warnings=[*inventory.warnings, *pricer.warnings, *kms1_summary(priced, book, instance_book, days_per_month)],
+        warnings=[*inventory.warnings, *pricer.warnings],
         past_account_total=sum((a.monthly_cost for a in past_items), ZERO) if befores else None,
         horizon_months=horizon_months,
         projected=projected,
@@ -627,29 +628,31 @@ def estimate(
     return result
 
 
-def kms1_summary(
-    priced: list[PricedResource], book: PriceBook, instance_book: InstanceBook | None, days: int
-) -> list[model.Warning]:
+def kms1_summary(document: dict[str, Any]) -> list[model.Warning]:
     """KMS 1.0 is past end of service: one statement for all new KMS 1.0 keys of the run (KI501).
 
-    One warning per key with the same message, so the report groups them into one entry with the count
-    and every address.
+    Made from the run's document (every project), one warning per key with the same message, so the
+    report groups them into one entry with the count and every address.
     """
-    keys = [p for p in priced if p.kms3_alternative is not None]
-    if not keys or instance_book is None:
+    keys = [r for r in document["resources"] if r.get("kms3_alternative_monthly_cost") is not None]
+    books = document.get("instance_price_book")
+    if not keys or not books:
         return []
-    rates = instance_book.pay_as_you_go["software"]
-    now = sum((p.monthly_cost for p in keys), ZERO)
-    kms3 = sum((p.kms3_alternative or ZERO for p in keys), ZERO)
-    fee = rates.instance_per_day * Decimal(days)
+    from kms_infracost.pricing.book import load_instance_book
+
+    instance_book = load_instance_book(books["name"])
+    fee = instance_book.pay_as_you_go["software"].instance_per_day * Decimal(document["days_per_month"])
+    now = sum((r["monthly_cost"] for r in keys), ZERO)
+    kms3 = sum((r["kms3_alternative_monthly_cost"] for r in keys), ZERO)
     n = len(keys)
     message = (
         f"KMS 1.0 ended service {instance_book.kms1_end_of_service}: {n} new key{'' if n == 1 else 's'}, "
-        f"{amount(now)} {book.currency}/month; as KMS 3.0 pay-as-you-go software "
+        f"{amount(now)} {document['currency']}/month; as KMS 3.0 pay-as-you-go software "
         f"{amount(kms3)} + {amount(fee)} instance {instance_book.currency}/month"
     )
     # no file or line: the summary is about the run, not one place in it
-    return [model.Warning("KI501", message, p.resource.address) for p in keys]
+    several = len({r.get("project") for r in keys}) > 1  # the same address in two projects is two keys
+    return [model.Warning("KI501", message, f"{r['project']}: {r['address']}" if several else r["address"]) for r in keys]
 
 
 def _as_existing(resource: model.Resource) -> model.Resource:
