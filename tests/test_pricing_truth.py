@@ -229,3 +229,55 @@ def test_instances_in_the_china_book_are_unpriced(mode: str) -> None:
     assert (instance["priced"], instance["unpriced"]) == (
         False, ["KMS instances are not in price book kms-cn-2019 (CNY); not priced"]
     )
+
+
+# -- 1. key versions find their key ------------------------------------------------------------------------
+
+def versions(doc: dict[str, Any]) -> list[tuple[str, str | None, Decimal, list[str]]]:
+    return [
+        (r["address"], r["key_address"], r["monthly_cost"], r["assumptions"])
+        for r in doc["resources"]
+        if r["type"] == "alicloud_kms_key_version"
+    ]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_key_versions_find_their_key_through_for_each_over_the_keys(mode: str) -> None:
+    doc = report("key_version_for_each", mode)
+    # the HSM key's extra version costs what the key does; the PendingDeletion key's version nothing
+    assert versions(doc) == [
+        ('alicloud_kms_key_version.v["hsm"]', 'alicloud_kms_key.k["hsm"]', D("0.99"), []),
+        ('alicloud_kms_key_version.v["retired"]', 'alicloud_kms_key.k["retired"]', D(0), []),
+    ]
+    assert doc["total_monthly_cost"] == D("1.98")
+    assert strict_rules("key_version_for_each", mode)[0] == 0
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_key_versions_find_their_key_through_a_for_expression(mode: str) -> None:
+    doc = report("key_version_for_expr", mode)
+    assert versions(doc) == [
+        ('alicloud_kms_key_version.v["0"]', "alicloud_kms_key.k[0]", D("2.49"), []),  # advanced HSM: 0.083 x 30
+        ('alicloud_kms_key_version.v["1"]', "alicloud_kms_key.k[1]", D("0.06"), []),  # software: 0.002 x 30
+    ]
+    assert doc["total_monthly_cost"] == D("5.1")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_key_versions_find_their_key_through_module_outputs_and_variables(mode: str) -> None:
+    doc = report("key_version_module", mode)
+    assert sorted(versions(doc)) == [
+        ("alicloud_kms_key_version.extra", "module.m.alicloud_kms_key.this", D("0.99"), []),
+        ("module.v.alicloud_kms_key_version.this", "alicloud_kms_key.signing", D("2.49"), []),
+    ]
+    assert doc["total_monthly_cost"] == D("6.96")
+
+
+ORPHAN = "its key is not in this configuration; assumed an enabled software basic key outside any instance"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_key_version_without_its_key_is_a_stated_assumption(mode: str) -> None:
+    doc = report("key_version_orphan", mode)
+    assert versions(doc) == [("alicloud_kms_key_version.outside", None, D("0.06"), [ORPHAN])]
+    assert strict_rules("key_version_orphan", mode) == (1, [("strict-assumption", "alicloud_kms_key_version.outside")])

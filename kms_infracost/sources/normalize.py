@@ -284,6 +284,11 @@ class _Builder:
         return model.OtherKmsResource(**fields)
 
 
+def _index_key(index: str) -> str:
+    """`["0"]` and `[0]` alike: a for_each key made with tostring(i) names the counted instance i."""
+    return index[2:-2] if index.startswith('["') and index.endswith('"]') else index[1:-1]
+
+
 def _first(items: list[str] | None) -> str | None:
     return items[0] if items else None
 
@@ -335,8 +340,8 @@ def _link_keys(resources: list[model.Resource], warnings: list[model.Warning]) -
         if ref is None or (resource.root, ref) in by_address:
             continue
         candidates = by_base.get((resource.root, base_address(ref)), [])
-        index = resource.address[len(base_address(resource.address)):]
-        match = [k for k in candidates if index and k.address.endswith(index)]
+        index = _index_key(resource.address[len(base_address(resource.address)):])
+        match = [k for k in candidates if index and _index_key(k.address[len(base_address(k.address)):]) == index]
         if len(candidates) == 1:
             resource.key_address = candidates[0].address
         elif len(match) == 1:

@@ -344,20 +344,81 @@ def _known_values(values: Any, unknown: Any, sensitive: Any) -> dict[str, Any]:
     return {k: v for k, v in safe.items() if marks.get(k) is not True}
 
 
-def _references(res_config: Mapping[str, Any] | None, module_address: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    if not res_config:
+def _resource_of(ref: str) -> str:
+    """`alicloud_kms_key.k["a"].id` -> `alicloud_kms_key.k["a"]` (the resource, without the attribute)."""
+    rtype, _, rest = ref.partition(".")
+    name = re.match(r'[^.\[]+(\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?', rest)
+    return f"{rtype}.{name.group(0)}" if name else rtype
+
+
+def _parent_prefix(prefix: str, call: str) -> str:
+    """`module.a["x"].module.b[0].` without its last module call (`b`): `module.a["x"].`."""
+    at = prefix.rfind(f"module.{call}")
+    return prefix[:at] if at >= 0 else ""
+
+
+#: how many output / variable / for_each hops a reference is followed through before giving up
+MAX_HOPS = 16
+
+
+class _References:
+    """Which alicloud resources an attribute's expression leads to, following what the plan's configuration
+    records: `each.value` to the resource's own `for_each` expression, `module.m.out` to the module's output
+    expression, and a module's `var.x` to the argument its caller passes. Terraform lists only the
+    references of an expression, not how they combine, so every resource reached is kept (first found first).
+    `local.*` values are not in the plan's configuration: a reference through a local leads nowhere here."""
+
+    def __init__(self, config: _Configuration) -> None:
+        self.config = config
+
+    def of(self, res_config: Mapping[str, Any] | None, module_address: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        if not res_config:
+            return out
+        prefix = f"{module_address}." if module_address else ""
+        path = _module_path(module_address)
+        for attr, expr in _d(res_config.get("expressions")).items():
+            if not isinstance(expr, dict):
+                continue
+            found = self.expression(expr, path, prefix, res_config, 0)
+            if found:
+                out[attr] = list(dict.fromkeys(found))
         return out
-    prefix = f"{module_address}." if module_address else ""
-    for attr, expr in _d(res_config.get("expressions")).items():
-        if not isinstance(expr, dict):
-            continue
-        refs = [r for r in _l(expr.get("references")) if isinstance(r, str) and r.startswith("alicloud_")]
-        # Terraform lists `alicloud_kms_key.k.id` and `alicloud_kms_key.k`; keep the resource itself.
-        resources = list(dict.fromkeys(".".join(r.split(".")[:2]) for r in refs))
-        if resources:
-            out[attr] = [prefix + r for r in resources]
-    return out
+
+    def expression(
+        self, expr: Mapping[str, Any], path: tuple[str, ...], prefix: str, res_config: Mapping[str, Any] | None, hops: int
+    ) -> list[str]:
+        refs = [r for r in _l(expr.get("references")) if isinstance(r, str)]
+        found: list[str] = []
+        for ref in refs:
+            found.extend(self.reference(ref, path, prefix, res_config, hops))
+        return found
+
+    def reference(
+        self, ref: str, path: tuple[str, ...], prefix: str, res_config: Mapping[str, Any] | None, hops: int
+    ) -> list[str]:
+        if ref.startswith("alicloud_"):
+            # Terraform lists `alicloud_kms_key.k.id` and `alicloud_kms_key.k`; keep the resource itself.
+            return [prefix + _resource_of(ref)]
+        if hops >= MAX_HOPS:
+            return []
+        if ref.startswith("each.") and res_config is not None:
+            each = _d(res_config.get("for_each_expression"))
+            return self.expression(each, path, prefix, None, hops + 1)
+        if ref.startswith("module."):
+            match = re.match(r'module\.([A-Za-z_][\w-]*)((?:\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?)\.([A-Za-z_][\w-]*)', ref)
+            if not match:
+                return []
+            call, key, output = match.groups()
+            module = self.config.module((*path, call)) or {}
+            expr = _d(_d(_d(module.get("outputs")).get(output)).get("expression"))
+            return self.expression(expr, (*path, call), f"{prefix}module.{call}{key}.", None, hops + 1)
+        if ref.startswith("var.") and path:
+            name = ref.split(".")[1]
+            call = self.config.module_call(path) or {}
+            arg = _d(_d(call.get("expressions")).get(name))
+            return self.expression(arg, path[:-1], _parent_prefix(prefix, path[-1]), None, hops + 1)
+        return []
 
 
 def iter_records(
@@ -366,6 +427,7 @@ def iter_records(
     from kms_infracost.sources.blocks import module_blocks
 
     config = _Configuration(plan)
+    references = _References(config)
     odd_actions = warnings if warnings is not None else []
     blocks_by_dir: dict[tuple[str, ...], dict[tuple[str, str], Any]] = {}
     for change in _l(plan.get("resource_changes")):
@@ -390,7 +452,7 @@ def iter_records(
             k for k, v in _d(expressions).items() if not (isinstance(v, dict) and "constant_value" in v)
         }
         marked = {k for k, v in after_unknown.items() if v is True}
-        refs = _references(res_config, module_address)
+        refs = references.of(res_config, module_address)
         unknown = {
             k: "refers to " + ", ".join(refs[k]) if k in refs else "computed by an expression"
             for k in marked & configured

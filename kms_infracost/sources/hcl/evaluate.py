@@ -185,7 +185,8 @@ class ResourceRef(Namespace):
 
     def get_attr(self, name: str, ev: Evaluator) -> Any:
         self.note(ev)
-        return Unknown(f"{self.prefix}{self.address}.{name} is known only after apply")
+        full = self.prefix + self.address
+        return Unknown(f"{full}.{name} is known only after apply", full)
 
     def get_index(self, key: Any, ev: Evaluator) -> Any:
         if self.indexed or isinstance(key, Unknown):
@@ -198,18 +199,20 @@ class ResourceRef(Namespace):
 
         Terraform knows how many instances a resource has (and their keys) during plan, so
         `length(alicloud_kms_key.k)` or `for_each = alicloud_kms_key.k` are known when its count is.
+        Each instance's value remembers which instance it is, so `each.value.id` leads back to it.
         """
         self.note(ev)
-        after_apply = Unknown(f"{self.prefix}{self.address} is known only after apply")
+        full = self.prefix + self.address
+        after_apply = Unknown(f"{full} is known only after apply", full)
         if self.indexed or ev.instance is None:
             return after_apply
         shape = ev.instance.resource_shape(self.address)
         if shape is None:
             return after_apply
         if isinstance(shape, list):
-            return [Unknown(f"{self.prefix}{self.address}[{i}] is known only after apply") for i in shape]
+            return [Unknown(f"{full}[{i}] is known only after apply", f"{full}[{i}]") for i in shape]
         if isinstance(shape, dict):
-            return {k: Unknown(f"{self.prefix}{self.address}{index_text(k)} is known only after apply") for k in shape}
+            return {k: Unknown(f"{full}{index_text(k)} is known only after apply", full + index_text(k)) for k in shape}
         return after_apply
 
     def describe(self) -> str:

@@ -95,6 +95,8 @@ class Collector:
                 attr_ev = Evaluator(instance, dict(exp.names), refs)
                 value = attr_ev.safe(block.body["a"][attr][0])
                 instance.run.warn_notes(attr_ev.notes, address, block.file, block.line)
+                if isinstance(value, Unknown) and value.source and value.source not in refs:
+                    refs.append(value.source)  # `each.value.id`: the instance for_each handed over
                 if refs:
                     references[attr] = refs
                 if isinstance(value, Unknown):

@@ -25,10 +25,13 @@ class EvalError(Exception):
 class Unknown:
     """A value Terraform knows only after apply, or that this tool cannot know; says why."""
 
-    __slots__ = ("reason",)
+    __slots__ = ("reason", "source")
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, source: str | None = None) -> None:
         self.reason = reason
+        #: the one resource instance this is (an attribute of), e.g. `each.value.id` under
+        #: `for_each = alicloud_kms_key.k`: lets a key version find its key through for_each and for
+        self.source = source
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"
