@@ -12,12 +12,13 @@ from __future__ import annotations
 import os
 import sys
 
-from kms_infracost.sources import HCL_SUFFIXES, nothing_found
+from kms_infracost.sources import HCL_SUFFIXES, nothing_found, other_kms_in
 
 _MARKS = (b"alicloud_kms", b"module")
 
 
-def _nothing_to_price(args: list[str]) -> bool:
+def _nothing_to_price(args: list[str], foreign: dict[str, int]) -> bool:
+    """True when nothing is to be priced; other providers' key resources seen on the way go into foreign."""
     if len(args) < 2 or args[0] not in ("check", "breakdown"):
         return False
     files = args[1:]
@@ -36,13 +37,15 @@ def _nothing_to_price(args: list[str]) -> bool:
                 return False
             if any(mark in data for mark in _MARKS):
                 return False
+            other_kms_in(data, foreign)
     return True
 
 
 def main() -> None:
     args = sys.argv[1:]
-    if _nothing_to_price(args):
-        print(nothing_found(len(args) - 1))
+    foreign: dict[str, int] = {}
+    if _nothing_to_price(args, foreign):
+        print(nothing_found(len(args) - 1, foreign))
         sys.exit(0)
     from kms_infracost.cli import main as full
 

@@ -153,6 +153,8 @@ class Inventory:
     warnings: list[Warning] = field(default_factory=list)
     #: where the inventory came from (a plan file, HCL directories) for reports.
     origin: str = ""
+    #: key-management resources of other providers (type -> count): named, never priced
+    foreign: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kms_infracost import model
 from kms_infracost.errors import UserError
 from kms_infracost.projects import DEFAULT_USAGE_FILE, Project
-from kms_infracost.sources import nothing_found
+from kms_infracost.sources import nothing_found, other_providers
 from kms_infracost.sources.hcl import scan
 from kms_infracost.warning_codes import group as group_warnings
 from kms_infracost.warning_codes import without
@@ -238,6 +238,12 @@ def run(options: RunOptions, *, mode: str) -> int:
         base_ref = run_config.hook_base_ref
     base = _base_side(options, projects, configs, base_ref, cwd)
     found_any = any(i.resources for i in inventories.values())
+    foreign: dict[str, int] = {}
+    for inventory in inventories.values():
+        for rtype, count in inventory.foreign.items():
+            foreign[rtype] = foreign.get(rtype, 0) + count
+    if not found_any:
+        _foreign_in_hcl(options.paths or (".",), foreign)
     if not found_any and base is None and options.formats in ((), ("table",)) and not options.out_files:
         # the common pre-commit case: nothing to price, so nothing more to import
         everything = [w for p in projects for w in without(inventories[p.name].warnings, ignored_warnings(options, configs[p.name]))]
@@ -249,8 +255,9 @@ def run(options: RunOptions, *, mode: str) -> int:
                 f"uses them ({_shown_path(unread[0])}{', …' if len(unread) > 1 else ''}); name the root folder",
                 file=sys.stderr,
             )
-        print(nothing_found(len(projects) if len(projects) > 1 else len(options.paths or (".",))))
-        return 1 if unread and options.strict and enforce else 0
+        print(nothing_found(len(projects) if len(projects) > 1 else len(options.paths or (".",)), foreign))
+        # another provider's keys are not a failure (a monorepo's CI runs on every plan), except under --strict
+        return 1 if (unread or foreign) and options.strict and enforce else 0
 
     from kms_infracost.document import merge_projects
     from kms_infracost.policy.violation import Violation
@@ -279,6 +286,11 @@ def run(options: RunOptions, *, mode: str) -> int:
     document["migration"] = migration_document(estimates)  # the run's keys may share instances
     if enforce and mode == "check" and run_config.thresholds.get("monthly_total_all") is not None:
         violations.extend(_total_all(document, run_config, options))
+    if foreign:
+        text = other_providers(foreign)
+        document["warnings"].append(text)
+        if options.strict and enforce:
+            violations.append(Violation(rule="strict-unpriced", message=f"{text} (--strict)"))
     document["violations"] = [_violation_document(v) for v in violations]
     document["warnings"] = _run_warnings(document, options, run_config)
 
@@ -301,6 +313,20 @@ def run(options: RunOptions, *, mode: str) -> int:
     if failed and enforce and not options.soft_fail:
         return 1
     return 0
+
+
+def _foreign_in_hcl(paths: tuple[str, ...] | list[str], found: dict[str, int]) -> None:
+    """Other providers' key resources in the root folders of HCL paths (only read when nothing was priced)."""
+    from kms_infracost.sources import HCL_SUFFIXES, other_kms_in
+
+    folders = {p if os.path.isdir(p) else os.path.dirname(p) or "." for p in paths if p != "-" and (os.path.isdir(p) or p.endswith(HCL_SUFFIXES))}
+    for folder in sorted(folders):
+        for name in sorted(os.listdir(folder)):
+            if name.endswith((".tf", ".tofu")) and not name.startswith("."):
+                try:
+                    other_kms_in(Path(folder, name).read_bytes(), found)
+                except OSError:
+                    continue
 
 
 def _read_by(path: str, projects: list[Project]) -> bool:

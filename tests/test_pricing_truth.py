@@ -281,3 +281,37 @@ def test_a_key_version_without_its_key_is_a_stated_assumption(mode: str) -> None
     doc = report("key_version_orphan", mode)
     assert versions(doc) == [("alicloud_kms_key_version.outside", None, D("0.06"), [ORPHAN])]
     assert strict_rules("key_version_orphan", mode) == (1, [("strict-assumption", "alicloud_kms_key_version.outside")])
+
+
+# -- 6. a plan of another provider -------------------------------------------------------------------------
+
+OTHER = (
+    "No Alibaba Cloud KMS resources found in 1 path(s): found aws_kms_alias (1), aws_kms_key (1) of another "
+    "provider; kms-infracost prices Alibaba Cloud KMS (alicloud_kms_*) only; nothing priced."
+)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_configuration_of_another_provider_names_what_was_found(mode: str) -> None:
+    for command in ("breakdown", "check"):
+        result = run_cli(command, source("other_provider_only", mode))
+        assert (result.code, result.stdout) == (0, OTHER + "\n")
+    strict = run_cli("check", "--strict", source("other_provider_only", mode))
+    assert (strict.code, strict.stdout) == (1, OTHER + "\n")
+
+
+def test_the_json_report_of_another_providers_plan_warns_and_prices_nothing() -> None:
+    result = run_cli("check", "--format", "json", plan("other_provider_only"))
+    doc = result.json()
+    assert (result.code, doc["total_monthly_cost"], doc["resources"]) == (0, 0, [])
+    assert doc["warnings"][-1] == (
+        "found aws_kms_alias (1), aws_kms_key (1) of another provider; kms-infracost prices Alibaba Cloud KMS "
+        "(alicloud_kms_*) only"
+    )
+
+
+def test_the_hook_fast_path_names_another_providers_keys_too() -> None:
+    from tests.conftest import run_subprocess
+
+    result = run_subprocess("check", str(PLANS / "other_provider_only" / "main.tf"))
+    assert (result.code, result.stdout) == (0, OTHER + "\n")

@@ -19,6 +19,7 @@ from typing import Any
 
 from kms_infracost import model
 from kms_infracost.errors import UserError
+from kms_infracost.sources import other_kms_type
 from kms_infracost.sources.interface import ResourceRecord
 from kms_infracost.sources.normalize import build_inventory
 
@@ -511,11 +512,16 @@ def load_plan(
     inventory = build_inventory(records, default_region=default_region, env=env, origin=name)
     inventory.warnings[:0] = odd
     for change in _l(plan.get("resource_changes")):
-        if isinstance(change, dict) and str(change.get("type", "")).startswith("alicloud_kms_") and change.get("mode") == "data":
+        if not isinstance(change, dict):
+            continue
+        rtype = str(change.get("type", ""))
+        if rtype.startswith("alicloud_kms_") and change.get("mode") == "data":
             inventory.warnings.append(
                 model.Warning(
                     "KI107", "data source calls KMS on every plan and apply; its API calls are not priced",
                     str(change.get("address")),
                 )
             )
+        elif change.get("mode", "managed") == "managed" and other_kms_type(rtype):
+            inventory.foreign[rtype] = inventory.foreign.get(rtype, 0) + 1
     return inventory

@@ -78,11 +78,22 @@ class FakeProvider:
             encoding="utf-8",
         )
         launcher.chmod(0o755)
+        # the same script as a fake hashicorp/aws (aws_kms_key only), for plans of another provider
+        aws_dir = self.root / "aws"
+        aws_dir.mkdir()
+        aws = aws_dir / "terraform-provider-aws"
+        aws.write_text(
+            "#!/bin/sh\n"
+            f"TFSTUB_FLAVOUR=aws exec {shlex.quote(self.python)} {shlex.quote(str(PROVIDER_SCRIPT))} \"$@\"\n",
+            encoding="utf-8",
+        )
+        aws.chmod(0o755)
         cli_config = self.root / "terraform.tfrc"
         cli_config.write_text(
             "provider_installation {\n"
             "  dev_overrides {\n"
             f"    \"aliyun/alicloud\" = {json.dumps(str(bin_dir))}\n"
+            f"    \"hashicorp/aws\" = {json.dumps(str(aws_dir))}\n"
             "  }\n"
             "  direct {}\n"
             "}\n",
@@ -101,7 +112,7 @@ class FakeProvider:
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("TF_", "ALIBABA_CLOUD_", "ALICLOUD_", "CHECKPOINT_"))
+            if not k.startswith(("TF_", "ALIBABA_CLOUD_", "ALICLOUD_", "CHECKPOINT_", "TFSTUB_", "AWS_"))
         }
         env.update(
             {
