@@ -288,7 +288,7 @@ def run(options: RunOptions, *, mode: str) -> int:
         violations.extend(_total_all(document, run_config, options))
     if foreign:
         text = other_providers(foreign)
-        document["warnings"].append(text)
+        document["warnings"].extend(group_warnings([model.Warning("KI108", text)]))
         if options.strict and enforce:
             violations.append(Violation(rule="strict-unpriced", message=f"{text} (--strict)"))
     document["violations"] = [_violation_document(v) for v in violations]

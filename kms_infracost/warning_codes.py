@@ -27,6 +27,7 @@ CODES: dict[str, tuple[str, str]] = {
     "KI105": ("ambiguous-key-reference", "a key version or alias refers to one of several key instances"),
     "KI106": ("unknown-plan-action", "the plan has an action this tool does not know; treated as update"),
     "KI107": ("kms-data-source", "a data source calls KMS on every plan and apply; those calls are not priced"),
+    "KI108": ("other-provider", "key resources of another provider (aws_kms_key …); only Alibaba Cloud KMS is priced"),
     "KI201": ("module-not-read", "a module is not read (not installed, not a directory, or outside the repository)"),
     "KI202": ("unknown-count", "count or for_each is unknown until apply; one instance is assumed"),
     "KI203": ("block-not-expanded", "count or for_each has a value Terraform rejects; the block is not priced"),

@@ -304,9 +304,12 @@ def test_the_json_report_of_another_providers_plan_warns_and_prices_nothing() ->
     result = run_cli("check", "--format", "json", plan("other_provider_only"))
     doc = result.json()
     assert (result.code, doc["total_monthly_cost"], doc["resources"]) == (0, 0, [])
-    assert doc["warnings"][-1] == (
-        "found aws_kms_alias (1), aws_kms_key (1) of another provider; kms-infracost prices Alibaba Cloud KMS "
-        "(alicloud_kms_*) only"
+    warning = doc["warnings"][-1]
+    assert (warning["code"], warning["name"], warning["message"]) == (
+        "KI108",
+        "other-provider",
+        ("found aws_kms_alias (1), aws_kms_key (1) of another provider; kms-infracost prices Alibaba Cloud KMS "
+         "(alicloud_kms_*) only"),
     )
 
 
