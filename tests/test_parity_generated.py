@@ -9,9 +9,10 @@ configuration is left in pytest's temporary directory.
 
 What the generator varies: the provider region (constant, variable default, terraform.tfvars, environment,
 an aliased provider), count and for_each on keys and on a local module (with `providers`), key attributes
-that decide the price (protection level, spec, status, rotation), key versions naming their key in every
-way the plan source follows (direct, indexed, `for_each` over the keys with `each.value.id`, a
-for-expression, a module output), annotations and a usage file.
+that decide the price (protection level, spec, status, rotation), a KMS instance (subscription or
+pay-as-you-go, editions the book prices or not) with keys inside it, key versions naming their key in every
+way the plan source follows (direct, indexed, `[each.key]`, `for_each` over the keys with `each.value.id`,
+a for-expression, a module output), annotations (API calls, service keys, peak QPS) and a usage file.
 """
 
 from __future__ import annotations
@@ -72,9 +73,11 @@ class Case:
             (folder / "env.json").write_text(json.dumps(self.env), encoding="utf-8")
 
 
-def _key_body(rng: random.Random, provider: str | None, each: str | None) -> list[str]:
+def _key_body(rng: random.Random, provider: str | None, each: str | None, instance: str | None = None) -> list[str]:
     spec, usage = rng.choice(SPECS)
     lines = [f'  description            = "generated key{"" if each is None else " ${" + each + "}"}"']
+    if instance:
+        lines.append(f"  dkms_instance_id       = {instance}.id")
     if rng.random() < 0.7:
         lines.append(f'  key_spec               = "{spec}"')
         lines.append(f'  key_usage              = "{usage}"')
@@ -113,7 +116,23 @@ def generate(seed: int) -> Case:
     if aliased:
         main.append(f'provider "alicloud" {{\n  alias  = "second"\n  region = "{rng.choice(REGIONS)}"\n}}\n')
 
-    keys: list[tuple[str, str]] = []  # (name, expansion kind: one / count / each)
+    instance = None
+    if rng.random() < 0.35:
+        instance = "alicloud_kms_instance.shared"
+        payg = rng.random() < 0.6
+        qps = f"# kms-infracost: peak_qps={rng.randint(1, 40)}\n" if payg and rng.random() < 0.5 else ""
+        main.append(
+            f'{qps}resource "alicloud_kms_instance" "shared" {{\n'
+            f'  product_version = "{rng.choice(["3", "5"])}"\n'
+            f'  payment_type    = "{"PayAsYouGo" if payg else "Subscription"}"\n'
+            f"  spec            = {rng.choice([200, 1000, 2000])}\n"
+            f"  key_num         = {rng.choice([100, 1000, 2000])}\n"
+            "  secret_num      = 0\n  vpc_num         = 1\n"
+            '  vpc_id          = "vpc-generated0000000000001"\n'
+            '  zone_ids        = ["zone-a", "zone-b"]\n'
+            '  vswitch_ids     = ["vsw-generated0000000000001"]\n}\n'
+        )
+    keys: list[tuple[str, str, list[str]]] = []  # (name, expansion kind: one / count / each, for_each members)
     for index in range(rng.randint(1, 3)):
         name = f"k{index}"
         kind = rng.choice(["one", "count", "each"])
@@ -121,16 +140,20 @@ def generate(seed: int) -> Case:
         annotation = ""
         if rng.random() < 0.4:
             annotation = f"# kms-infracost: monthly_api_calls={rng.choice([1000, 25000, 2000000])}\n"
+        if rng.random() < 0.15:
+            annotation += "# kms-infracost: service_key=true\n"
         head = f'{annotation}resource "alicloud_kms_key" "{name}" {{\n'
         each = None
+        members: list[str] = []
         if kind == "count":
             head += f"  count = {rng.randint(0, 3)}\n\n"
         elif kind == "each":
             members = sorted(rng.sample(["alpha", "beta", "gamma", "delta"], rng.randint(1, 3)))
             head += f"  for_each = toset({json.dumps(members)})\n\n"
             each = "each.key"
-        main.append(head + "\n".join(_key_body(rng, provider, each)) + "\n}\n")
-        keys.append((name, kind))
+        inside = instance if instance and not provider and rng.random() < 0.5 else None
+        main.append(head + "\n".join(_key_body(rng, provider, each, inside)) + "\n}\n")
+        keys.append((name, kind, members))
         if rng.random() < 0.3:
             case.usage[f"alicloud_kms_key.{name}" + ("" if kind == "one" else "[*]")] = {"key_versions": rng.randint(1, 4)}
 
@@ -151,8 +174,8 @@ def generate(seed: int) -> Case:
         main.append(call + "}\n")
 
     versions = 0
-    for name, kind in keys:
-        if rng.random() < 0.6:
+    for name, kind, members in keys:
+        if rng.random() < 0.4:
             continue
         versions += 1
         vname = f"v{versions}"
@@ -169,8 +192,10 @@ def generate(seed: int) -> Case:
                 )
             else:
                 body = f"  count  = length(alicloud_kms_key.{name}) > 0 ? 1 : 0\n  key_id = alicloud_kms_key.{name}[0].id\n"
-        else:
+        elif rng.random() < 0.5:
             body = f"  for_each = alicloud_kms_key.{name}\n\n  key_id = each.value.id\n"
+        else:
+            body = f"  for_each = toset({json.dumps(members)})\n\n  key_id = alicloud_kms_key.{name}[each.key].id\n"
         main.append(f'resource "alicloud_kms_key_version" "{vname}" {{\n{body}}}\n')
     if with_module and rng.random() < 0.7:
         main.append(f'resource "alicloud_kms_key_version" "from_module" {{\n  key_id = {module_ref}\n}}\n')
@@ -191,7 +216,10 @@ def _usage_file(case: Case, folder: Path) -> Path | None:
 
 
 def _facts(resource: Any) -> dict[str, Any]:
-    names = ("type", "region", "key_spec", "protection_level", "status", "rotation_days", "key_address", "in_instance")
+    names = (
+        "type", "region", "key_spec", "protection_level", "status", "rotation_days", "key_address", "in_instance",
+        "instance_address", "payment_type", "product_version", "spec", "key_num",
+    )
     return {n: getattr(resource, n, None) for n in names}
 
 
@@ -251,5 +279,6 @@ def test_the_generator_is_deterministic_and_covers_every_reference_style() -> No
     assert generate(7).files == generate(7).files
     seen = "\n".join(text for seed in range(200) for text in generate(seed).files.values())
     for form in ("each.value.id", "tostring(i) => k.id", "module.tenant", "[count.index].id", "alicloud.second",
-                 "var.region", "toset(", "kms-infracost: monthly_api_calls"):
+                 "var.region", "toset(", "kms-infracost: monthly_api_calls", "[each.key].id", "dkms_instance_id",
+                 "service_key=true", "peak_qps=", "PayAsYouGo"):
         assert form in seen
