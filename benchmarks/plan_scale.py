@@ -145,7 +145,7 @@ def report(rows: list[dict[str, float | int | str]]) -> str:
     for shape in dict.fromkeys(str(r["shape"]) for r in rows):
         g = growth(rows, shape)
         if g is not None:
-            lines.append(f"{shape}: tool CPU per resource, 10x more resources: {g:.2f}x (1.00 = linear)")
+            lines.append(f"{shape}: tool CPU per added resource, largest step vs the one before: {g:.2f}x (1.00 = linear)")
     return "\n".join(lines) + "\n"
 
 

@@ -246,6 +246,7 @@ def merge_projects(parts: list[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
         doc[key] = []
     has_past = any("past_total_monthly_cost" in d for _, d in parts)
     totals = {k: Decimal(0) for k in ("total_monthly_cost", "projected_total_monthly_cost", "past_total_monthly_cost")}
+    warning_index: dict[tuple[str, str], tuple[dict[str, Any], set[str], set[str]]] = {}
     for project, part in parts:
         entry: dict[str, Any] = {
             "name": project.name,
@@ -267,7 +268,7 @@ def merge_projects(parts: list[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
         for key in ("resources", "account_items", "modules"):
             doc[key].extend({"project": project.name, **item} for item in part[key])
         for entry in part["warnings"]:
-            _add_warning(doc["warnings"], entry, project.name)
+            _add_warning(doc["warnings"], warning_index, entry, project.name)
     doc["total_monthly_cost"] = totals["total_monthly_cost"]
     doc["projected_total_monthly_cost"] = totals["projected_total_monthly_cost"]
     if has_past:
@@ -282,17 +283,33 @@ def merge_projects(parts: list[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
     return doc
 
 
-def _add_warning(entries: list[dict[str, Any]], entry: dict[str, Any], project: str) -> None:
-    """One entry per kind of warning across projects: counts add up, each lists the projects it concerns."""
-    for known in entries:
-        if (known["code"], known["message"]) == (entry["code"], entry["message"]):
-            known["count"] += entry["count"]
-            known["addresses"].extend(a for a in entry["addresses"] if a not in known["addresses"])
-            known["locations"].extend(x for x in entry["locations"] if x not in known["locations"])
-            known["projects"].append(project)
-            return
-    entries.append({**entry, "addresses": list(entry["addresses"]), "locations": list(entry["locations"]),
-                    "projects": [project]})
+def _add_warning(
+    entries: list[dict[str, Any]],
+    index: dict[tuple[str, str], tuple[dict[str, Any], set[str], set[str]]],
+    entry: dict[str, Any],
+    project: str,
+) -> None:
+    """One entry per kind of warning across projects: counts add up, each lists the projects it concerns.
+
+    `index` finds the entry of a kind and the addresses and locations it lists already, so merging many
+    projects' warnings costs time in proportion to their number (a list lookup each would not)."""
+    found = index.get((entry["code"], entry["message"]))
+    if found is not None:
+        known, addresses, locations = found
+        known["count"] += entry["count"]
+        for address in entry["addresses"]:
+            if address not in addresses:
+                addresses.add(address)
+                known["addresses"].append(address)
+        for location in entry["locations"]:
+            if location not in locations:
+                locations.add(location)
+                known["locations"].append(location)
+        known["projects"].append(project)
+        return
+    new = {**entry, "addresses": list(entry["addresses"]), "locations": list(entry["locations"]), "projects": [project]}
+    entries.append(new)
+    index[(entry["code"], entry["message"])] = (new, set(new["addresses"]), set(new["locations"]))
 
 
 #: what a run's document sums over its projects instead of taking from the first
