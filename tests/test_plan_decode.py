@@ -82,13 +82,18 @@ def test_only_kms_entries_are_decoded_and_configuration_keeps_its_modules(tmp_pa
     assert fast["configuration"]["provider_config"] == full["configuration"]["provider_config"]
 
 
-def test_other_providers_kms_entries_are_kept() -> None:
-    plan = {"format_version": "1.2", "resource_changes": [
-        {"address": "aws_kms_key.k", "type": "aws_kms_key", "mode": "managed", "change": {"actions": ["create"]}},
-        {"address": "aws_s3_bucket.b", "type": "aws_s3_bucket", "mode": "managed", "change": {"actions": ["create"]}},
-    ]}
-    fast, _ = plan_decode.decode(json.dumps(plan).encode()) or ({}, set())
-    assert [c["address"] for c in fast["resource_changes"]] == ["aws_kms_key.k"]
+def test_other_providers_key_services_are_kept_and_reported_alike(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    changes = [
+        {"address": f"{t}.k", "type": t, "name": "k", "mode": "managed", "change": {"actions": ["create"]}}
+        for t in ("aws_kms_key", "azurerm_key_vault_key", "google_kms_crypto_key", "aws_s3_bucket")
+    ]
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps({"format_version": "1.2", "resource_changes": changes}))
+    fast, _ = plan_decode.decode(plan_file.read_bytes()) or ({}, set())
+    assert [c["type"] for c in fast["resource_changes"]] == ["aws_kms_key", "azurerm_key_vault_key", "google_kms_crypto_key"]
+    report = reports(monkeypatch, str(plan_file), fast=True)
+    assert report == reports(monkeypatch, str(plan_file), fast=False)
+    assert "azurerm_key_vault_key" in report[1]
 
 
 @pytest.mark.parametrize(

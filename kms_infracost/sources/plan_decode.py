@@ -5,7 +5,7 @@ A plan of 100,000 resources is hundreds of megabytes, 95% of it about resources 
 anything, what the plan source never looks at:
 
 - `resource_changes` keeps the whole entry of every resource whose type names KMS (`alicloud_kms_*`, and
-  other providers' `*kms*` types so a report can say what it found); other entries are skipped.
+  other providers' key services, so a report can say what it found: `wanted`); other entries are skipped.
 - `configuration` is kept whole except the resource blocks of other types, in the root module and in every
   module call however deep (module calls, their expressions, outputs and variables are all kept).
 - `planned_values`, `prior_state`, `resource_drift`, `relevant_attributes` and `checks` are not read: only
@@ -24,6 +24,8 @@ it still works, slower).
 from __future__ import annotations
 
 from typing import Any
+
+from kms_infracost.sources import other_kms_type
 
 try:
     import msgspec
@@ -100,7 +102,13 @@ def _kept(raw: Any) -> list[Any]:
     Two passes of msgspec over the list, each one call: the entries as undecoded text, and their types."""
     full = _ANY.decode
     entries, heads = _RAWS.decode(raw), _HEADS.decode(raw)
-    return [full(entry) for entry, head in zip(entries, heads, strict=True) if "kms" in head.type]
+    return [full(entry) for entry, head in zip(entries, heads, strict=True) if wanted(head.type)]
+
+
+def wanted(rtype: str) -> bool:
+    """Resource types whose entries are decoded: KMS of any provider, and the other key services the
+    plan source names when it finds no Alibaba Cloud KMS (azurerm_key_vault_key ...)."""
+    return "kms" in rtype or other_kms_type(rtype)
 
 
 def _configuration(raw: Any) -> Any:
