@@ -146,3 +146,9 @@ def test_a_plan_with_a_byte_order_mark_decodes_the_fast_way() -> None:
     data = (PLANS / "alias" / "plan.json").read_bytes()
     assert parse_plan(b"\xef\xbb\xbf" + data, "p.json") == parse_plan(data, "p.json")
     assert plan_decode.decode(memoryview(b"\xef\xbb\xbf" + data)[3:]) is not None
+
+
+def test_the_decoders_quick_type_check_lets_every_other_key_service_through() -> None:
+    from kms_infracost.sources import OTHER_KMS_PARTS
+
+    assert all("kms" in part or "vault" in part for part in OTHER_KMS_PARTS)
