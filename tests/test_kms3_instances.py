@@ -79,8 +79,8 @@ def test_overflowing_key_num_is_a_violation_of_its_own() -> None:
 def test_new_kms1_key_is_warned_with_the_kms3_alternative() -> None:
     result = run_cli("breakdown", plan("default_software_key"))
     assert result.stderr == (
-        "warning KI501 KMS 1.0 ended service 2025-09-30: 1 new key, 0.06 USD/month; as KMS 3.0 pay-as-you-go "
-        "software 0.90 + 135.00 instance USD/month\n"
+        "warning KI501 KMS 1.0 ended service 2025-09-30: 1 key, 0.06 USD/month; cheapest KMS 3.0 option "
+        "kms3-payg-software 135.90 USD/month (JSON: migration)\n"
     )
     assert "end of service" not in result.stdout  # once per run, never a note under each key
     doc = run_cli("breakdown", "--format", "json", plan("default_software_key")).json()

@@ -47,8 +47,8 @@ def test_two_hundred_instances_of_one_block_are_one_line_per_kind() -> None:
             "assumed Aliyun_AES_256 (alicloud_kms_key.many[0..199] ×200)"
         ),
         (
-            "warning KI501 KMS 1.0 ended service 2025-09-30: 200 new keys, 12.00 USD/month; as KMS 3.0 pay-as-you-go "
-            "software 180.00 + 135.00 instance USD/month"
+            "warning KI501 KMS 1.0 ended service 2025-09-30: 200 keys, 12.00 USD/month; cheapest KMS 3.0 option "
+            "kms3-payg-software 315.00 USD/month (JSON: migration)"
         ),
     ]
     assert "end of service" not in result.stdout
@@ -121,7 +121,7 @@ def test_the_kms1_summary_counts_every_new_key_of_a_plan_once() -> None:
     doc = run_cli("breakdown", "--format", "json", plan("default_software_key")).json()
     (summary,) = [w for w in doc["warnings"] if w["code"] == "KI501"]
     assert summary["count"] == 1
-    assert "1 new key, 0.06 USD/month" in summary["message"]
+    assert "1 key, 0.06 USD/month" in summary["message"]
 
 
 def test_instances_of_a_block_fold_into_one_name() -> None:
@@ -139,4 +139,4 @@ def test_the_kms1_summary_is_one_entry_for_a_run_of_several_projects(tmp_path: P
     result = run_cli("breakdown", "--format", "json", str(tmp_path))
     (summary,) = [w for w in result.json()["warnings"] if w["code"] == "KI501"]
     assert summary["count"] == 2
-    assert summary["message"].startswith("KMS 1.0 ended service 2025-09-30: 2 new keys, 0.12 USD/month;")
+    assert summary["message"].startswith("KMS 1.0 ended service 2025-09-30: 2 keys, 0.12 USD/month;")

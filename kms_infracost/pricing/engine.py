@@ -629,28 +629,29 @@ def estimate(
 
 
 def kms1_summary(document: dict[str, Any]) -> list[model.Warning]:
-    """KMS 1.0 is past end of service: one statement for all new KMS 1.0 keys of the run (KI501).
+    """KMS 1.0 is past end of service: one statement for the run's KMS 1.0 keys (KI501), from its
+    `migration` section (what they cost, the cheapest KMS 3.0 option), never a note per key.
 
-    Made from the run's document (every project), one warning per key with the same message, so the
-    report groups them into one entry with the count and every address.
+    One warning per key with the same message, so the report groups them into one entry with the count
+    and every address.
     """
-    keys = [r for r in document["resources"] if r.get("kms3_alternative_monthly_cost") is not None]
-    books = document.get("instance_price_book")
-    if not keys or not books:
+    migration = document.get("migration") or {}
+    if not migration.get("kms1_keys"):
         return []
-    from kms_infracost.pricing.book import load_instance_book
-
-    instance_book = load_instance_book(books["name"])
-    fee = instance_book.pay_as_you_go["software"].instance_per_day * Decimal(document["days_per_month"])
-    now = sum((r["monthly_cost"] for r in keys), ZERO)
-    kms3 = sum((r["kms3_alternative_monthly_cost"] for r in keys), ZERO)
-    n = len(keys)
+    keys = [
+        r for r in document["resources"]
+        if r["type"] == model.KEY and not r.get("in_instance") and r.get("action") != model.DELETE
+    ]
+    n, currency = migration["kms1_keys"], migration["currency"]
     message = (
-        f"KMS 1.0 ended service {instance_book.kms1_end_of_service}: {n} new key{'' if n == 1 else 's'}, "
-        f"{amount(now)} {document['currency']}/month; as KMS 3.0 pay-as-you-go software "
-        f"{amount(kms3)} + {amount(fee)} instance {instance_book.currency}/month"
+        f"KMS 1.0 ended service {migration['end_of_service']}: {n} key{'' if n == 1 else 's'}, "
+        f"{amount(Decimal(str(migration['kms1_monthly_cost'])))} {currency}/month"
     )
-    # no file or line: the summary is about the run, not one place in it
+    if migration.get("priced") and migration.get("cheapest"):
+        message += (
+            f"; cheapest KMS 3.0 option {migration['cheapest']} "
+            f"{amount(Decimal(str(migration['cheapest_monthly_cost'])))} {currency}/month (JSON: migration)"
+        )
     several = len({r.get("project") for r in keys}) > 1  # the same address in two projects is two keys
     return [model.Warning("KI501", message, f"{r['project']}: {r['address']}" if several else r["address"]) for r in keys]
 
