@@ -16,6 +16,24 @@ from kms_infracost.errors import UserError
 
 FORMAT_NAMES = ("table", "json", "markdown", "github", "sarif", "junit", "infracost-json")
 
+#: the end of every command's --help: what the exit code means and which environment variables are read
+EPILOG = """\b
+Exit codes:
+  0  within limits (breakdown: always, unless the input is wrong)
+  1  a threshold or rule failed (check, diff; not with --soft-fail)
+  2  the input or the command line is wrong (one line on stderr naming the file and line)
+  130 interrupted
+\b
+Environment variables:
+  ALIBABA_CLOUD_REGION, ALICLOUD_REGION  region when a provider block names none
+  TF_VAR_name          a root variable's value (HCL source), as terraform reads it
+  TF_WORKSPACE         terraform.workspace (HCL source)
+  KMS_INFRACOST_CACHE_DIR  where the HCL parse cache lives
+  NO_COLOR             no colour even on a terminal (see --no-color)
+  KMS_INFRACOST_DEBUG  show the traceback of an internal error
+  SOURCE_DATE_EPOCH    the timestamp written in --format infracost-json
+"""
+
 
 class KmsGroup(click.Group):
     """Turns every UserError into one line on stderr and exit 2 — never a traceback."""
@@ -99,25 +117,27 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--no-cache", is_flag=True, help="HCL source: do not read or write the parse cache."),
         click.option("--soft-fail", is_flag=True, help="Report failures but exit 0."),
         click.option("--strict", is_flag=True, help="Treat every assumption about an unknown value as a failure."),
-        click.option("--no-color", is_flag=True, help="Plain output (the default output has no colour codes)."),
+        click.option("--no-color", is_flag=True,
+                     help="No colour codes. Colour is used only when stdout or stderr is a terminal and NO_COLOR is unset."),
         click.option("--ignore-warning", "ignore_warnings", multiple=True, metavar="CODE",
                      help="Silence one kind of warning (a code such as KI101 or its name); repeatable. "
                           "Adds to ignore_warnings in the config."),
         click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr."),
-        click.option("-v", "--verbose", is_flag=True, help="Show where each usage figure came from."),
+        click.option("-v", "--verbose", is_flag=True,
+                     help="Show where each usage figure came from and every place a warning concerns."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
-@click.group(cls=KmsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KmsGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.version_option(__version__, prog_name="kms-infracost")
 def cli() -> None:
     """Estimate Alibaba Cloud KMS costs from Terraform and fail when limits are exceeded."""
 
 
-@cli.command()
+@cli.command(epilog=EPILOG)
 @common_options
 def check(**kwargs: Any) -> None:
     """Estimate and apply thresholds and rules; exit 1 when one fails."""
@@ -126,7 +146,7 @@ def check(**kwargs: Any) -> None:
     sys.exit(run(RunOptions(**kwargs), mode="check"))
 
 
-@cli.command()
+@cli.command(epilog=EPILOG)
 @common_options
 def breakdown(**kwargs: Any) -> None:
     """Estimate only; never exits 1."""
@@ -135,7 +155,7 @@ def breakdown(**kwargs: Any) -> None:
     sys.exit(run(RunOptions(**kwargs), mode="breakdown"))
 
 
-@cli.command()
+@cli.command(epilog=EPILOG)
 @common_options
 def diff(**kwargs: Any) -> None:
     """Cost change against a base (the plan's prior state, --base-plan or --base-ref); policy on the change."""
@@ -144,26 +164,20 @@ def diff(**kwargs: Any) -> None:
     sys.exit(run(RunOptions(**kwargs), mode="diff"))
 
 
-@cli.command()
+@cli.command(epilog=EPILOG)
 @click.option("--price-book", help="Price book name; default from config, else kms1-intl.")
 @click.option("--region", help="Show which price column applies to this region.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False))
-def pricing(price_book: str | None, region: str | None, config_file: str | None) -> None:
-    """Print the price book that would be used."""
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Config file (pyproject.toml or .kms-infracost.toml); default: found walking up.")
+@click.option("--format", "output_format", type=click.Choice(("table", "json")), default="table", show_default=True,
+              help="table for people, json (the books as data, with their sources) for tools.")
+def pricing(price_book: str | None, region: str | None, config_file: str | None, output_format: str) -> None:
+    """Print the price book that would be used (the one asked for first, then its companion)."""
     from kms_infracost.config import load_config
-    from kms_infracost.pricing.book import available_books, region_table, select_books
-    from kms_infracost.report.pricing_text import render_book, render_instance_book
+    from kms_infracost.report.pricing_text import render
 
     config = load_config(config_file, Path.cwd())
-    book, instance_book = select_books(price_book or config.price_book)
-    region_info = None
-    if region:
-        cls, known = region_table().classify(region)
-        region_info = (region, cls, known, book.column(cls))
-    text = render_book(book, config.days_per_month, region_info, available_books())
-    if instance_book is not None:
-        text += "\n" + render_instance_book(instance_book)
-    click.echo(text, nl=False)
+    click.echo(render(price_book or config.price_book, config.days_per_month, region, output_format), nl=False)
 
 
 @cli.group()
@@ -175,12 +189,17 @@ def usage() -> None:
 @click.argument("paths", nargs=-1)
 @click.option("--usage-file", type=click.Path(dir_okay=False),
               help="File to write (default: usage_file from config, else kms-infracost-usage.yml).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False))
-@click.option("--config-dir", type=click.Path(file_okay=False))
-@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE")
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False))
-@click.option("--exclude-path", "exclude_paths", multiple=True, metavar="GLOB")
-@click.option("--no-cache", is_flag=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Config file (pyproject.toml or .kms-infracost.toml); default: found walking up.")
+@click.option("--config-dir", type=click.Path(file_okay=False),
+              help="Plan source: the Terraform configuration the plan was made from.")
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
+              help="HCL source: set a root variable, as terraform's -var.")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False),
+              help="HCL source: read root variables from a .tfvars / .tfvars.json file.")
+@click.option("--exclude-path", "exclude_paths", multiple=True, metavar="GLOB",
+              help="Skip folders matching this glob when searching for projects; repeatable.")
+@click.option("--no-cache", is_flag=True, help="HCL source: do not read or write the parse cache.")
 def usage_init(**kwargs: Any) -> None:
     """Write or update the usage file with an entry for every key and instance found.
 

@@ -12,9 +12,9 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from kms_infracost.errors import UserError, did_you_mean
+from kms_infracost.errors import UserError, closest, did_you_mean
 
 THRESHOLDS = (
     "monthly_total",
@@ -62,20 +62,57 @@ class Config:
     hook_base_ref: str | None = None
 
 
+SECTION = "kms-infracost"
+OWN_FILE = ".kms-infracost.toml"
+#: file names one slip away from OWN_FILE: found beside no real config, they are an error, not silence
+NEAR_FILES = (".kms_infracost.toml", "kms-infracost.toml", "kms_infracost.toml", ".kms-infracost.tml", ".kmsinfracost.toml")
+
+
+def _squashed(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def _tool_section(data: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    """`[tool.kms-infracost]` of a pyproject.toml; a near miss (`[tool.kms_infracost]`) is an error."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        return None
+    section: Any = tool.get(SECTION)
+    if section is not None:
+        return cast(dict[str, Any], section)  # not a table: parse_config says so
+    for key in tool:
+        if _squashed(key) == _squashed(SECTION) or (closest(key, [SECTION]) and "kms" in key.lower()):
+            raise UserError(
+                f"[tool.{key}] is not read: did you mean [tool.{SECTION}]?", str(path), _line_of(path, f"tool.{key}")
+            )
+    return None
+
+
+def _line_of(path: Path, needle: str) -> int | None:
+    try:
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if needle in text.replace('"', "").replace(" ", ""):
+                return number
+    except OSError:
+        return None
+    return None
+
+
 def find_config(start: Path, stop: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
     """The nearest config at or above `start`; with `stop`, not above that folder."""
     for folder in (start, *start.parents):
         if stop is not None and folder != stop and stop not in folder.parents:
             return None
-        own = folder / ".kms-infracost.toml"
+        own = folder / OWN_FILE
         if own.is_file():
             return own, _read(own)
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            data = _read(pyproject)
-            section = data.get("tool", {}).get("kms-infracost")
-            if section is not None:
-                return pyproject, section
+        section = _tool_section(_read(pyproject), pyproject) if pyproject.is_file() else None
+        if section is not None:
+            return pyproject, section
+        for name in NEAR_FILES:
+            if (folder / name).is_file():
+                raise UserError(f"this config file is not read: did you mean {OWN_FILE}?", str(folder / name))
     return None
 
 
@@ -105,7 +142,7 @@ def load_config(explicit: str | None, cwd: Path) -> Config:
             raise UserError("config file not found", explicit)
         data = _read(path)
         if path.name == "pyproject.toml":
-            data = data.get("tool", {}).get("kms-infracost", {})
+            data = _tool_section(data, path) or {}
         return parse_config(data, str(path))
     found = find_config(cwd)
     if found is None:
@@ -139,6 +176,12 @@ def warning_code(given: str, path: str | None = None) -> str:
 def parse_config(data: dict[str, Any], path: str) -> Config:
     if not isinstance(data, dict):
         raise UserError("[tool.kms-infracost] must be a table", path)
+    if "tool" in data and Path(path).name != "pyproject.toml":
+        raise UserError(
+            f"in {Path(path).name} the settings go at the top level, without a [tool.{SECTION}] table "
+            "(that table is for pyproject.toml)",
+            path,
+        )
     for key in data:
         if key not in TOP_KEYS:
             raise UserError(f"unknown config key {key!r}{did_you_mean(key, TOP_KEYS)}", path)

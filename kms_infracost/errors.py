@@ -33,3 +33,16 @@ def closest(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str |
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
     best = closest(word, choices)
     return f" (did you mean {best!r}?)" if best else f" (valid: {', '.join(sorted(choices))})"
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """True when b is a with one character changed, added or removed (a typo, not another name)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1:]

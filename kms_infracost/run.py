@@ -214,8 +214,6 @@ def _base_side(options: RunOptions, projects: list[Project], configs: dict[str, 
 
 
 def _check_out_files(options: RunOptions) -> None:
-    if len(options.out_files) > max(len(options.formats), 1):
-        raise UserError("more --out-file than --format options; give one --format per --out-file")
     for target in options.out_files:  # fail before any work when a report could not be written
         if target != "-" and not Path(target).resolve().parent.is_dir():
             raise UserError("cannot write: its folder does not exist", target)
@@ -228,6 +226,7 @@ def run(options: RunOptions, *, mode: str) -> int:
 
     enforce = mode != "breakdown"
     cwd = Path.cwd()
+    check_command_line(options, mode)
     run_config = load_config(options.config_file, cwd)
     _check_out_files(options)
     projects, survey = select_projects(options.paths, cwd, options.exclude_paths, run_config.projects)
@@ -295,18 +294,18 @@ def run(options: RunOptions, *, mode: str) -> int:
     document["warnings"] = _run_warnings(document, options, run_config)
 
     formats = options.formats or ("table",)
-    outputs: list[tuple[str | None, str]] = []
+    outputs: list[tuple[str | None, str, str]] = []
     from kms_infracost.report import renderer
 
     for index, name in enumerate(formats):
         text = renderer(name)(document, options.verbose)
         given = options.out_files[index] if index < len(options.out_files) else "-"
-        outputs.append((None if given == "-" else given, text))
+        outputs.append((None if given == "-" else given, text, name))
 
     show_warnings(document["warnings"], options)
-    for destination, text in outputs:  # everything rendered before anything is written
+    for destination, text, name in outputs:  # everything rendered before anything is written
         if destination is None:
-            sys.stdout.write(text)
+            sys.stdout.write(_coloured(text, name, sys.stdout, options))
         else:
             write_atomically(Path(destination), text)
     failed = [v for v in violations if v.fails or (options.strict and not v.skipped)]
@@ -454,8 +453,55 @@ def show_warnings(entries: list[dict[str, Any]], options: RunOptions) -> None:
         return
     from kms_infracost.warning_codes import lines
 
-    for text in lines(entries, options.verbose):
-        print(text, file=sys.stderr)
+    text = "\n".join(lines(entries, options.verbose))
+    if text:
+        print(_coloured(text, "table", sys.stderr, options), file=sys.stderr)
+
+
+def _coloured(text: str, format_name: str, stream: Any, options: RunOptions) -> str:
+    """Text for people gets colour on a terminal; machine formats never do."""
+    if format_name != "table":
+        return text
+    from kms_infracost import colour
+
+    return colour.paint(text) if colour.enabled(stream, options.no_color) else text
+
+
+#: limit flags and the commands that apply them
+LIMIT_FLAGS = {
+    "max_total": ("--max-total", ("check",)),
+    "max_per_key": ("--max-per-key", ("check",)),
+    "max_projected_total": ("--max-projected-total", ("check",)),
+    "max_increase": ("--max-increase", ("check", "diff")),
+    "max_increase_percent": ("--max-increase-percent", ("check", "diff")),
+}
+
+
+def check_command_line(options: RunOptions, mode: str) -> None:
+    """Options that cannot do what they say are an error before any work: a limit the command never applies,
+    an --out-file without its --format, two reports mixed on stdout."""
+    for attr, (flag, modes) in LIMIT_FLAGS.items():
+        if getattr(options, attr) is not None and mode not in modes:
+            if mode == "breakdown":
+                raise UserError(f"breakdown never fails, so {flag} would do nothing; use `kms-infracost check {flag} …`")
+            raise UserError(
+                f"diff applies only the increase limits (--max-increase, --max-increase-percent) and rules; "
+                f"{flag} would do nothing: use `kms-infracost check {flag} …`"
+            )
+    if mode == "breakdown" and options.strict:
+        raise UserError("breakdown never fails, so --strict would do nothing; use `kms-infracost check --strict`")
+    if len(options.out_files) > max(len(options.formats), 1):
+        raise UserError(
+            f"{len(options.out_files)} --out-file for {len(options.formats) or 'no'} --format; "
+            "give one --format per --out-file, in the same order"
+        )
+    formats = options.formats or ("table",)
+    on_stdout = [f for i, f in enumerate(formats) if i >= len(options.out_files) or options.out_files[i] == "-"]
+    if len(on_stdout) > 1:
+        raise UserError(
+            f"--format {' and --format '.join(on_stdout)} would all go to stdout, one after the other; "
+            "pair each --format with an --out-file in order (- for the one on stdout)"
+        )
 
 
 def usage_init(options: RunOptions) -> None:

@@ -58,8 +58,43 @@ def test_thresholds_from_kms_infracost_toml_and_flag_wins(tmp_path: Path, monkey
     assert run_cli("check", plan("default_software_key"), "--max-per-key", "0.06").code == 0
 
 
-def test_breakdown_never_fails_on_thresholds() -> None:
-    assert run_cli("breakdown", plan("seed_hsm_ec_p256_singapore"), "--max-per-key", "1").code == 0
+def test_breakdown_never_fails_on_thresholds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".kms-infracost.toml").write_text("[thresholds]\nmonthly_per_key = 1\n")
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("breakdown", plan("seed_hsm_ec_p256_singapore")).code == 0  # the shared config's limits
+    assert run_cli("check", plan("seed_hsm_ec_p256_singapore")).code == 1
+
+
+@pytest.mark.parametrize(
+    ("command", "flag", "message"),
+    [
+        ("breakdown", "--max-per-key", "breakdown never fails, so --max-per-key would do nothing; use `kms-infracost check --max-per-key …`"),
+        ("breakdown", "--max-increase", "breakdown never fails, so --max-increase would do nothing; use `kms-infracost check --max-increase …`"),
+        ("diff", "--max-total", "diff applies only the increase limits (--max-increase, --max-increase-percent) and rules; --max-total would do nothing: use `kms-infracost check --max-total …`"),
+    ],
+)
+def test_a_limit_the_command_never_applies_is_an_error(command: str, flag: str, message: str) -> None:
+    result = run_cli(command, plan("seed_hsm_ec_p256_singapore"), flag, "1")
+    assert (result.code, result.stdout, result.stderr) == (2, "", f"kms-infracost: error: {message}\n")
+
+
+def test_breakdown_refuses_strict() -> None:
+    result = run_cli("breakdown", plan("alias"), "--strict")
+    assert result.code == 2 and "use `kms-infracost check --strict`" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "json", "--format", "sarif"], "--format json and --format sarif would all go to stdout, one after the other; pair each --format with an --out-file in order (- for the one on stdout)"),
+        (["--format", "json", "--out-file", "-", "--format", "table", "--out-file", "-"], "--format json and --format table would all go to stdout, one after the other; pair each --format with an --out-file in order (- for the one on stdout)"),
+        (["--format", "json", "--out-file", "a.json", "--out-file", "b.json"], "2 --out-file for 1 --format; give one --format per --out-file, in the same order"),
+    ],
+)
+def test_formats_and_out_files_that_do_not_pair_are_an_error(args: list[str], message: str) -> None:
+    result = run_cli("check", plan("alias"), *args)
+    assert (result.code, result.stdout, result.stderr) == (2, "", f"kms-infracost: error: {message}\n")
+    assert not Path("a.json").exists()
 
 
 def test_soft_fail_reports_but_exits_zero() -> None:

@@ -68,7 +68,7 @@ def test_increase_message_names_amounts_and_limit() -> None:
 
 
 def test_diff_does_not_apply_absolute_limits() -> None:
-    assert run_cli("diff", plan("replace_spec"), "--max-total", "1").code == 0
+    assert run_cli("diff", plan("replace_spec"), "--max-total", "1").code == 2  # refused: it would do nothing
     assert run_cli("check", plan("replace_spec"), "--max-total", "1").code == 1
 
 

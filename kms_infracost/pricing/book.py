@@ -115,6 +115,11 @@ def _read_book(name: str) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
 
 
+def book_data(name: str) -> dict[str, Any]:
+    """A book's data file as read (amounts Decimal), for reports that show the book itself."""
+    return _read_book(name)
+
+
 def is_instance_book(name: str) -> bool:
     return "product_versions" in _read_book(name)
 
@@ -283,6 +288,15 @@ class RegionTable:
             if "prefix" in guess and region.startswith(guess["prefix"]):
                 return guess["class"], False
         return "international", False
+
+    def typo_of(self, region: str) -> str | None:
+        """A known region one edit away from an unknown one (`cn-hangzou` -> `cn-hangzhou`), else None."""
+        from kms_infracost.errors import one_edit_apart
+
+        known = sorted({r for regions in self.classes.values() for r in regions})
+        if region in known:
+            return None
+        return next((r for r in known if one_edit_apart(region, r)), None)
 
 
 @lru_cache(maxsize=1)

@@ -172,7 +172,9 @@ class _Pricer:
     def region_class(self, resource: model.Resource, priced_notes: list[str]) -> str:
         cls, known = region_table().classify(resource.region)
         if not known:
-            priced_notes.append(f"region {resource.region} is not in the region table; priced as {cls}")
+            typo = region_table().typo_of(resource.region)
+            hint = f" (did you mean {typo}?)" if typo else ""
+            priced_notes.append(f"region {resource.region} is not in the region table{hint}; priced as {cls}")
         return cls
 
     def key_class(self, priced: PricedResource, key: model.KmsKey) -> str:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kms_infracost.pricing.book import InstanceBook, PriceBook, cite
+
+#: (region, class, known, price column, the known region it is one edit away from)
+RegionInfo = tuple[str, str, bool, str, str | None]
 
 
 def _sources(sources: tuple[dict[str, str], ...]) -> list[str]:
@@ -14,12 +19,54 @@ def _sources(sources: tuple[dict[str, str], ...]) -> list[str]:
     return ["  sources"] + lines
 
 
-def render_book(
-    book: PriceBook,
-    days_per_month: int,
-    region: tuple[str, str, bool, str] | None,
-    available: list[str],
-) -> str:
+def render(name: str, days_per_month: int, region: str | None, output_format: str = "table") -> str:
+    """`kms-infracost pricing`: the book asked for first, then its companion; as text or JSON."""
+    from kms_infracost.pricing.book import available_books, book_data, region_table, select_books
+
+    book, instance_book = select_books(name)
+    info: RegionInfo | None = None
+    if region:
+        table = region_table()
+        cls, known = table.classify(region)
+        info = (region, cls, known, book.column(cls), table.typo_of(region))
+    names = [book.name] + ([instance_book.name] if instance_book is not None else [])
+    if names[0] != name:
+        names.reverse()
+    if output_format == "json":
+        import json
+
+        from kms_infracost.document import plain_numbers
+
+        doc: dict[str, Any] = {
+            "price_book": name,
+            "days_per_month": days_per_month,
+            "books": [{"name": n, **plain_numbers(_plain(book_data(n)))} for n in names],
+            "region": None
+            if info is None
+            else {"region": info[0], "region_class": info[1], "known": info[2], "column": info[3], "did_you_mean": info[4]},
+            "available": available_books(),
+        }
+        return json.dumps(doc, indent=2) + "\n"
+    texts = {book.name: render_book(book, days_per_month, info)}
+    if instance_book is not None:
+        texts[instance_book.name] = render_instance_book(instance_book)
+    return "\n".join(texts[n] for n in names) + "\nAvailable price books: " + ", ".join(available_books()) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    """TOML data as JSON can hold it (dates as text)."""
+    import datetime
+
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return value
+
+
+def render_book(book: PriceBook, days_per_month: int, region: RegionInfo | None) -> str:
     out = [
         f"Price book {book.name}: {book.title}",
         f"  currency        {book.currency}",
@@ -47,10 +94,10 @@ def render_book(
     if book.free_api_calls_per_month:
         out.append(f"  account-wide free quota: {book.free_api_calls_per_month:,} calls per month")
     if region is not None:
-        name, cls, known, column = region
+        name, cls, known, column, typo = region
         guessed = "" if known else " (not in the region table: guessed from its name)"
-        out += ["", f"Region {name}: class {cls}{guessed}, price column {column}"]
-    out += ["", "Available price books: " + ", ".join(available)]
+        hint = f"; did you mean {typo}?" if typo else ""
+        out += ["", f"Region {name}: class {cls}{guessed}, price column {column}{hint}"]
     return "\n".join(out) + "\n"
 
 
