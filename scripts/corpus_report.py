@@ -3,10 +3,10 @@
     python scripts/corpus_report.py [CORPUS_DIR] [--json]
 
 CORPUS_DIR defaults to `../shared/corpus` relative to the repository root; when it does not exist the
-script says so and exits 0. Each `<owner>__<repo>/` folder is read the way `pre-commit run --all-files`
-would hand it over: every .tf / .tf.json / .tfvars file, grouped into root modules (a directory another
-root calls as a module is priced through that caller). Each root is priced on its own so one broken root
-does not hide the others. The corpus is only read, never copied.
+script says so and exits 0. Each `<owner>__<repo>/` folder is read the way `kms-infracost check .` run
+from its root reads it: the projects (root modules) found by discovery (`.terraform/`, hidden folders and
+folders used only as modules are not projects), each read on its own so one broken root does not hide
+the others. The corpus is only read, never copied.
 
 Columns: roots; `resource "alicloud_kms_key"` blocks in the text (comment-aware) and how many of them the
 source read; KMS resource instances and keys priced; assumptions made for unknown values (each with its
@@ -50,6 +50,8 @@ class RepoResult:
     crashes: list[str] = field(default_factory=list)
     missing_blocks: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: (project, resources, keys) for each project discovery found
+    projects: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def default_corpus() -> Path:
@@ -107,10 +109,8 @@ def key_blocks(files: list[Path]) -> list[tuple[str, int]]:
 
 
 def survey(repo_dir: Path, cache_dir: str | None = None) -> RepoResult:
-    from kms_infracost.sources.hcl import _drop_called_modules, load_hcl
-    from kms_infracost.sources.hcl.cache import ParseCache
-    from kms_infracost.sources.hcl.config import Loader
-    from kms_infracost.sources.hcl.inputs import group_roots
+    from kms_infracost.projects import select_projects
+    from kms_infracost.sources.hcl import load_hcl
 
     result = RepoResult(repo=repo_dir.name)
     started = time.perf_counter()
@@ -120,27 +120,34 @@ def survey(repo_dir: Path, cache_dir: str | None = None) -> RepoResult:
     blocks = key_blocks(files)
     result.key_blocks = len(blocks)
     env = {"KMS_INFRACOST_CACHE_DIR": cache_dir} if cache_dir else {}
-    roots = _drop_called_modules(group_roots([str(f) for f in files]), Loader(ParseCache(None)))
-    result.roots = len(roots)
     seen: list[tuple[str, int | None, str, int]] = []
-    for root in roots:
-        names = [str(f) for f in files if str(f.parent) == os.path.normpath(root.dir)]
-        try:
-            inventory = load_hcl(names, env=env, use_cache=cache_dir is not None, blocks_seen=seen)
-        except UserError as exc:
-            result.errors.append(exc.one_line())
-            continue
-        except Exception as exc:  # a crash is a bug: record it with where it happened
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            result.crashes.append(
-                f"{root.dir}: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
-            )
-            continue
-        result.resources += len(inventory.resources)
-        result.keys += sum(isinstance(r, model.KmsKey) for r in inventory.resources)
-        result.assumptions += sum(len(r.assumptions) for r in inventory.resources)
-        result.warnings += len(inventory.warnings)
-    seen_at = {(os.path.abspath(f), line) for f, line, _, _ in seen}
+    here = os.getcwd()
+    os.chdir(repo_dir)  # as a user runs `kms-infracost check .` at the repository's root
+    try:
+        projects, _ = select_projects((".",), repo_dir.resolve())
+        result.roots = len(projects)
+        for project in projects:
+            try:
+                inventory = load_hcl([project.path, *project.var_files], env=env, use_cache=cache_dir is not None,
+                                     blocks_seen=seen)
+            except UserError as exc:
+                result.errors.append(f"{project.name}: {exc.one_line()}")
+                continue
+            except Exception as exc:  # a crash is a bug: record it with where it happened
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                result.crashes.append(
+                    f"{project.name}: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
+                )
+                continue
+            keys = sum(isinstance(r, model.KmsKey) for r in inventory.resources)
+            result.projects.append((project.name, len(inventory.resources), keys))
+            result.resources += len(inventory.resources)
+            result.keys += keys
+            result.assumptions += sum(len(r.assumptions) for r in inventory.resources)
+            result.warnings += len(inventory.warnings)
+        seen_at = {(os.path.abspath(f), line) for f, line, _, _ in seen}
+    finally:
+        os.chdir(here)
     for path, line in blocks:
         if (os.path.abspath(path), line) in seen_at:
             result.key_blocks_found += 1
@@ -148,6 +155,22 @@ def survey(repo_dir: Path, cache_dir: str | None = None) -> RepoResult:
             result.missing_blocks.append(f"{os.path.relpath(path, repo_dir)}:{line}")
     result.seconds = time.perf_counter() - started
     return result
+
+
+def project_table(results: list[RepoResult]) -> str:
+    """One row per project that holds a KMS resource: where the keys are, repository by repository."""
+    rows = [("repository", "project", "resources", "keys")]
+    for r in results:
+        for name, resources, keys in r.projects:
+            if resources:
+                rows.append((r.repo, name, str(resources), str(keys)))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = []
+    for n, row in enumerate(rows):
+        lines.append("| " + " | ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))) + " |")
+        if n == 0:
+            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines) + "\n"
 
 
 def table(results: list[RepoResult]) -> str:
@@ -193,6 +216,8 @@ def main() -> int:
         print(json.dumps([asdict(r) for r in results], indent=2))
     else:
         print(table(results), end="")
+        print()
+        print(project_table(results), end="")
     return 1 if any(r.crashes for r in results) else 0
 
 

@@ -63,3 +63,16 @@ def test_corpus_report_script_skips_cleanly_without_a_corpus(tmp_path: Path) -> 
     )
     assert out.returncode == 0
     assert out.stdout == f"no corpus at {tmp_path / 'nothing'}; nothing to do\n"
+
+
+@pytest.mark.skipif(not REPOS, reason=f"no corpus at {CORPUS}")
+@pytest.mark.parametrize("repo", REPOS)
+def test_corpus_repository_run_from_its_root_prices_every_project(repo: str) -> None:
+    """`kms-infracost breakdown .` at the repository root: the keys of every project, never "nothing found"."""
+    expected = REPORT.survey(CORPUS / repo)
+    result = run_subprocess("breakdown", "-q", "--format", "json", ".", cwd=str(CORPUS / repo))
+    assert result.code == 0, result.stderr
+    doc = result.json()
+    keys = [r for r in doc["resources"] if r["type"] == "alicloud_kms_key"]
+    assert len(keys) == expected.keys
+    assert {p["name"] for p in doc["projects"] if p["resources"]} == {name for name, n, _ in expected.projects if n}

@@ -91,6 +91,17 @@ def posix_path(path: str) -> str:
     return path.replace("\\", "/")
 
 
+def said(violation: dict[str, Any], document: dict[str, Any]) -> str:
+    """A violation's message naming its project when that helps: a run of several projects, or one root
+    folder that is not the working directory (the hook runs from the repository root)."""
+    project = violation.get("project")
+    projects = document.get("projects") or []
+    one_folder = len(projects) == 1 and projects[0].get("kind") == "hcl" and project != "."
+    if project and (len(projects) > 1 or one_folder):
+        return f"{violation['message']} (project {project})"
+    return str(violation["message"])
+
+
 def by_project(document: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """(projects[] entry, the document narrowed to that project) for each project of a run.
 

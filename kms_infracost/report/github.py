@@ -39,11 +39,11 @@ def _annotation(name: str, violation: dict[str, Any], message: str, title: str) 
 
 def render(document: dict[str, Any], verbose: bool = False) -> str:
     lines = [
-        _annotation("error", v, v["message"], f"kms-infracost {v['rule']}") for v in figures.failed(document)
+        _annotation("error", v, figures.said(v, document), f"kms-infracost {v['rule']}") for v in figures.failed(document)
     ]
-    lines.extend(_annotation("warning", v, v["message"], f"kms-infracost {v['rule']}") for v in figures.warned(document))
+    lines.extend(_annotation("warning", v, figures.said(v, document), f"kms-infracost {v['rule']}") for v in figures.warned(document))
     lines.extend(
-        _annotation("notice", v, f"{v['message']} (skipped: {v['skip_reason']})", f"kms-infracost {v['rule']} (skipped)")
+        _annotation("notice", v, f"{figures.said(v, document)} (skipped: {v['skip_reason']})", f"kms-infracost {v['rule']} (skipped)")
         for v in figures.skipped(document)
     )
     lines.append(

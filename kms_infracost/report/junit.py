@@ -57,39 +57,41 @@ def _cost_suite(root: ET.Element, document: dict[str, Any]) -> ET.Element:
     return suite
 
 
-def _mark(case: ET.Element, violation: dict[str, Any]) -> None:
+def _mark(case: ET.Element, violation: dict[str, Any], document: dict[str, Any]) -> None:
     if violation["skipped"]:
-        ET.SubElement(case, "skipped", message=f"skipped: {violation['skip_reason']}").text = violation["message"]
+        ET.SubElement(case, "skipped", message=f"skipped: {violation['skip_reason']}").text = figures.said(violation, document)
     elif violation.get("severity", "error") == "error":
-        failure = ET.SubElement(case, "failure", message=violation["message"], type=violation["rule"])
+        failure = ET.SubElement(case, "failure", message=figures.said(violation, document), type=violation["rule"])
         where = violation.get("file")
-        failure.text = violation["message"] + (f"\n{where}:{violation['line']}" if where and violation.get("line") else "")
+        failure.text = figures.said(violation, document) + (f"\n{where}:{violation['line']}" if where and violation.get("line") else "")
     else:
-        ET.SubElement(case, "system-out").text = f"WARNING: {violation['message']}"
+        ET.SubElement(case, "system-out").text = f"WARNING: {figures.said(violation, document)}"
 
 
 def _check_suite(root: ET.Element, document: dict[str, Any], rule: str) -> ET.Element:
     suite = ET.SubElement(root, "testsuite", name=rule)
     found = [v for v in document["violations"] if v["rule"] == rule]
-    by_address: dict[str, list[dict[str, Any]]] = {}
+    by_address: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (project, address): roots repeat addresses
     for violation in found:
-        by_address.setdefault(violation.get("address") or TOTAL, []).append(violation)
-    listed: set[str] = set()
+        by_address.setdefault((violation.get("project") or ".", violation.get("address") or TOTAL), []).append(violation)
+    listed: set[tuple[str, str]] = set()
     if any(v.get("address") for v in found):  # a per-resource check: every resource was looked at
         for res in document["resources"]:
             if SCOPE.get(rule, res["type"]) != res["type"]:
                 continue
-            listed.add(res["address"])
-            hits = by_address.get(res["address"], [])
+            key = (res.get("project") or ".", res["address"])
+            listed.add(key)
+            hits = by_address.get(key, [])
             for violation in hits or [None]:  # type: ignore[list-item]
                 case = _case(suite, rule, res["address"], res.get("file"), res.get("line"))
                 if violation is not None:
-                    _mark(case, violation)
-    for address, hits in by_address.items():  # the total, or an address the resources do not list
-        if address in listed:
+                    _mark(case, violation, document)
+    for key, hits in by_address.items():  # the total, or an address the resources do not list
+        if key in listed:
             continue
+        address = key[1]
         for violation in hits:
-            _mark(_case(suite, rule, address, violation.get("file"), violation.get("line")), violation)
+            _mark(_case(suite, rule, address, violation.get("file"), violation.get("line")), violation, document)
     return suite
 
 

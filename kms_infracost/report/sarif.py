@@ -32,12 +32,12 @@ def _level(violation: dict[str, Any]) -> str:
     return "error" if violation.get("severity", "error") == "error" else "warning"
 
 
-def _result(violation: dict[str, Any], rule_index: int) -> dict[str, Any]:
+def _result(violation: dict[str, Any], rule_index: int, document: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": violation["rule"],
         "ruleIndex": rule_index,
         "level": _level(violation),
-        "message": {"text": violation["message"]},
+        "message": {"text": figures.said(violation, document)},
     }
     location: dict[str, Any] = {}
     if violation.get("file"):
@@ -77,7 +77,7 @@ def sarif_log(document: dict[str, Any]) -> dict[str, Any]:
         "runs": [
             {
                 "tool": {"driver": {"name": "kms-infracost", "version": __version__, "rules": rules}},
-                "results": [_result(v, rule_ids.index(v["rule"])) for v in violations],
+                "results": [_result(v, rule_ids.index(v["rule"]), document) for v in violations],
                 "properties": {
                     "currency": document["currency"],
                     "totalMonthlyCost": figures.plain_amount(document["total_monthly_cost"]),

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from kms_infracost.money import amount as fmt_money
-from kms_infracost.report.figures import by_project
+from kms_infracost.report.figures import by_project, said
 
 
 def fmt_number(amount: Decimal) -> str:
@@ -137,21 +137,14 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
     if failed:
         lines.append("")
         lines.append(f"{len(failed)} check(s) failed:")
-        lines.extend(f"  FAIL [{v['rule']}] {v['message']}{_in(v, groups)}" for v in failed)
+        lines.extend(f"  FAIL [{v['rule']}] {said(v, document)}" for v in failed)
     if warned:
         lines.append("")
-        lines.extend(f"  WARN [{v['rule']}] {v['message']}{_in(v, groups)}" for v in warned)
+        lines.extend(f"  WARN [{v['rule']}] {said(v, document)}" for v in warned)
     if skipped:
         lines.append("")
         lines.extend(f"  SKIPPED [{v['rule']}] {v['message']} (reason: {v['skip_reason']})" for v in skipped)
     return "\n".join(lines) + "\n"
-
-
-def _in(violation: dict[str, Any], groups: list[Any]) -> str:
-    """Which project a failure belongs to: always when a run has several, and whenever the one project
-    is not the working directory itself (the hook runs from the repository root)."""
-    project = violation.get("project")
-    return f" (project {project})" if project and (len(groups) > 1 or project != ".") else ""
 
 
 def _signed(amount: Decimal) -> str:

@@ -6,18 +6,13 @@ Never touches the user's work tree or index: nothing is checked out, nothing is 
 from __future__ import annotations
 
 import atexit
-import dataclasses
 import io
-import os
 import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from kms_infracost import model
 from kms_infracost.errors import UserError
 
 
@@ -45,24 +40,3 @@ def export_ref(ref: str, cwd: Path) -> tuple[Path, Path]:
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(folder, filter="data")
     return root, folder
-
-
-def inventory_at_ref(
-    options: Any, config: Any, load_inventory: Callable[[Any, Any], model.Inventory]
-) -> model.Inventory:
-    cwd = Path.cwd()
-    root, folder = export_ref(options.base_ref, cwd)
-    paths: list[str] = []
-    for path in options.paths or (".",):
-        if path == "-" or path.endswith(".json") and not path.endswith(".tf.json"):
-            raise UserError("--base-ref compares HCL paths; for plan files use --base-plan OLD.json", path)
-        relative = os.path.relpath(Path(path).resolve(), root)
-        if relative.startswith(".."):
-            raise UserError("is outside the git repository --base-ref reads", path)
-        there = folder / relative
-        if there.exists():
-            paths.append(str(there))
-    if not paths:
-        return model.Inventory(origin=f"git ref {options.base_ref} (paths did not exist)")
-    base_options = dataclasses.replace(options, paths=tuple(paths), var_files=tuple(options.var_files))
-    return load_inventory(base_options, config)
