@@ -161,13 +161,17 @@ def _priced(inventory: model.Inventory, config: Config, usage_file: Any, books: 
 class _Base:
     """The other side of a diff, project by project, under the same project names."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, gate: bool = False) -> None:
         self.label = label
+        #: the hook's own comparison (hook_base_ref): limits judge only what the change adds
+        self.gate = gate
         self.inventories: dict[str, model.Inventory] = {}
 
 
 def _base_side(options: RunOptions, projects: list[Project], configs: dict[str, Config],
-               base_ref: str | None, cwd: Path) -> _Base | None:
+               base_ref: str | None, cwd: Path, settings: Any = None) -> _Base | None:
+    """The base of a diff. With --base-ref, folders named on the command line are searched at the ref too,
+    so a root that the change removes appears (appended to `projects`, with `settings(project)` its config)."""
     if options.base_plan and base_ref:
         raise UserError("give --base-plan or --base-ref, not both")
     if options.base_plan:
@@ -190,8 +194,18 @@ def _base_side(options: RunOptions, projects: list[Project], configs: dict[str, 
     for project in projects:
         if project.kind == "plan":
             raise UserError("--base-ref compares HCL paths; for plan files use --base-plan OLD.json", project.path)
-    top, folder = export_ref(base_ref, cwd)
-    base = _Base(f"git ref {base_ref}")
+    gate = base_ref != options.base_ref
+    try:
+        top, folder = export_ref(base_ref, cwd)
+    except UserError as exc:
+        if not gate:
+            raise
+        # the hook's own switch in a repository with no commit yet: everything staged is new
+        print(f"kms-infracost: note: hook_base_ref: {exc.one_line()}; comparing with nothing", file=sys.stderr)
+        return _Base(f"nothing ({base_ref} not readable)", gate=True)
+    base = _Base(f"git ref {base_ref}", gate=gate)
+    if settings is not None:
+        _removed_roots(options, projects, configs, folder / os.path.relpath(cwd.resolve(), top), settings)
     for project in projects:
         relative = os.path.relpath(Path(project.path).resolve(), top)
         if relative.startswith(".."):
@@ -211,6 +225,25 @@ def _base_side(options: RunOptions, projects: list[Project], configs: dict[str, 
         ]
         base.inventories[project.name] = inventory
     return base
+
+
+def _removed_roots(options: RunOptions, projects: list[Project], configs: dict[str, Config], mirror: Path,
+                   settings: Any) -> None:
+    """Roots that exist at the base but not now, under the folders the command line names."""
+    from kms_infracost.projects import select_projects
+
+    named = {p.name for p in projects}
+    for given in options.paths or (".",):
+        there = mirror / given
+        if not os.path.isdir(given) or not there.is_dir():
+            continue
+        found, _ = select_projects((str(there),), mirror, options.exclude_paths)
+        for old in found:
+            if old.name not in named:
+                gone = Project(old.name, old.name)
+                projects.append(gone)
+                named.add(gone.name)
+                configs[gone.name] = settings(gone)
 
 
 def _check_out_files(options: RunOptions) -> None:
@@ -235,7 +268,11 @@ def run(options: RunOptions, *, mode: str) -> int:
     base_ref = options.base_ref
     if base_ref is None and mode == "check" and not options.base_plan and run_config.hook_base_ref:
         base_ref = run_config.hook_base_ref
-    base = _base_side(options, projects, configs, base_ref, cwd)
+    discovering = not run_config.projects
+    base = _base_side(options, projects, configs, base_ref, cwd,
+                      (lambda p: project_settings(p, run_config, options, cwd)) if discovering else None)
+    for project in projects:  # a root the change removes has nothing now
+        inventories.setdefault(project.name, model.Inventory())
     found_any = any(i.resources for i in inventories.values())
     foreign: dict[str, int] = {}
     for inventory in inventories.values():
@@ -367,7 +404,8 @@ def _project_document(
     violations: list[Violation] = []
     if enforce:
         if mode == "check":
-            violations.extend(check_thresholds(result, config.thresholds))
+            found = check_thresholds(result, config.thresholds)
+            violations.extend(_added_by_the_change(found, result) if base is not None and base.gate else found)
             violations.extend(check_instance_capacity(result))
         violations.extend(check_increase(result, config.thresholds))
         if config.rules:
@@ -396,6 +434,14 @@ def _project_document(
     skips = {(a.file, address): a.skips for (_, address), a in annotations.items() if a.skips}
     apply_skips(violations, skips)
     return document, violations, result
+
+
+def _added_by_the_change(violations: list[Any], result: Any) -> list[Any]:
+    """The hook gating a commit (hook_base_ref): a key over its limit fails only when the commit creates or
+    changes it, a total over its limit only when the commit raises it."""
+    changed = {p.resource.address for p in result.resources if p.resource.action != model.NOOP}
+    raised = result.total_monthly_cost > result.past_total_monthly_cost
+    return [v for v in violations if (v.address in changed if v.address else raised)]
 
 
 def _total_all(document: dict[str, Any], config: Config, options: RunOptions) -> list[Any]:

@@ -177,17 +177,33 @@ def test_a_removed_key_is_a_delete_in_its_own_project(monorepo: Path) -> None:
     assert doc["diff_total_monthly_cost"] == Decimal("-0.06")
 
 
+def test_a_root_the_change_removes_is_a_project_whose_keys_are_deleted(monorepo: Path) -> None:
+    shutil.rmtree(monorepo / "tofu")
+    doc = run_cli("diff", "-q", ".", "--base-ref", "main", "--format", "json").json()
+    assert [(p["name"], p["past_total_monthly_cost"], p["total_monthly_cost"]) for p in doc["projects"]][-1] == (
+        "tofu", Decimal("0.06"), Decimal(0),
+    )
+    assert [(r["project"], r["address"], r["action"], r["file"]) for r in doc["resources"] if r["action"] != "no-op"] == [
+        ("tofu", "alicloud_kms_key.new", "delete", "tofu/main.tofu"),
+    ]
+
+
 def test_the_hook_switch_compares_with_head(monorepo: Path) -> None:
     """hook_base_ref = "HEAD": keys already committed do not fail a commit; only what it adds is judged."""
-    (monorepo / ".kms-infracost.toml").write_text('hook_base_ref = "HEAD"\n[thresholds]\nmonthly_increase = 0.05\n')
+    (monorepo / ".kms-infracost.toml").write_text(
+        'hook_base_ref = "HEAD"\n[thresholds]\nmonthly_increase = 0.05\nmonthly_total = 0.1\n'
+    )
     git(monorepo, "commit", "-q", "-am", "gate the change")
-    assert run_cli("check", "-q", "live/staging/eu/main.tf").code == 0
+    assert run_cli("check", "-q", "live/staging/eu/main.tf").code == 0  # 0.12 over 0.1, but already there
+    assert run_cli("check", "-q", "modules/kms/main.tf").code == 0  # live/prod's 8.06 key was there before
     with (monorepo / "live/staging/eu/main.tf").open("a") as handle:
         handle.write('\nresource "alicloud_kms_key" "extra" {\n  protection_level = "HSM"\n}\n')
     result = run_cli("check", "-q", "live/staging/eu/main.tf", "--format", "json")
     assert result.code == 1
-    (violation,) = result.json()["violations"]
-    assert (violation["project"], violation["rule"], violation["actual"]) == ("live/staging/eu", "monthly_increase", Decimal("0.99"))
+    assert [(v["project"], v["rule"], v["actual"]) for v in result.json()["violations"]] == [
+        ("live/staging/eu", "monthly_total", Decimal("1.11")),
+        ("live/staging/eu", "monthly_increase", Decimal("0.99")),
+    ]
 
 
 def test_monthly_total_all_limits_the_sum_of_the_run(monorepo: Path) -> None:
@@ -274,3 +290,107 @@ def test_pre_commit_on_one_roots_file_judges_only_that_root(monorepo: Path, tmp_
     )
     assert failing.returncode == 1
     assert "over the per-key limit of 1.00 USD (project live/prod)" in failing.stdout
+
+
+TF_HEADER = """\
+terraform {
+  required_providers {
+    alicloud = {
+      source = "aliyun/alicloud"
+    }
+  }
+}
+
+provider "alicloud" {
+  region = "cn-hangzhou"
+}
+"""
+TF_MODULE = """\
+terraform {
+  required_providers {
+    alicloud = {
+      source = "aliyun/alicloud"
+    }
+  }
+}
+
+variable "hsm" {
+  type    = bool
+  default = false
+}
+
+resource "alicloud_kms_key" "this" {
+  protection_level = var.hsm ? "HSM" : "SOFTWARE"
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def planned_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A root calling one local module twice, planned by real terraform against a state holding a software
+    `alicloud_kms_key.main`; the configuration makes that key HSM (a replacement)."""
+    if shutil.which("terraform") is None:
+        pytest.skip("terraform is not on PATH")
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests" / "tfstub"))
+    try:
+        import regenerate  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    top = tmp_path_factory.mktemp("planned")
+    app = top / "app"
+    (app / "modules" / "kms").mkdir(parents=True)
+    (app / "modules" / "kms" / "main.tf").write_text(TF_MODULE)
+    calls = 'module "signing" {\n  source = "./modules/kms"\n  hsm    = true\n}\n\nmodule "disk" {\n  source = "./modules/kms"\n}\n'
+    (app / "main.tf").write_text(TF_HEADER + "\n" + calls + '\nresource "alicloud_kms_key" "main" {\n  protection_level = "HSM"\n}\n')
+    (app / "base").mkdir()
+    (app / "base" / "main.tf").write_text(TF_HEADER + '\nresource "alicloud_kms_key" "main" {}\n')
+    regenerate.generate(app, app)
+    shutil.rmtree(app / "base")  # the state it was planned against; not a root of the repository
+    return top
+
+
+@pytest.mark.terraform
+def test_a_plan_is_one_project_named_after_its_configuration_folder(
+    planned_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(planned_root)
+    doc = run_cli("diff", "-q", "app/plan.json", "--format", "json").json()
+    assert [(p["name"], p["kind"], p["past_total_monthly_cost"], p["total_monthly_cost"]) for p in doc["projects"]] == [
+        ("app", "plan", Decimal("0.06"), Decimal("2.04")),
+    ]
+    assert [(r["project"], r["address"], r["action"], r["file"]) for r in doc["resources"]] == [
+        ("app", "alicloud_kms_key.main", "replace", "app/main.tf"),  # SOFTWARE -> HSM, as terraform plans it
+        ("app", "module.disk.alicloud_kms_key.this", "create", "app/modules/kms/main.tf"),
+        ("app", "module.signing.alicloud_kms_key.this", "create", "app/modules/kms/main.tf"),
+    ]
+    table = run_cli("diff", "-q", "app/plan.json").stdout
+    assert "-/+ alicloud_kms_key.main" in table
+
+
+@pytest.mark.terraform
+def test_the_code_and_its_plan_pair_as_one_project(planned_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HCL now against the plan's after side: same project name, same addresses, nothing changes."""
+    monkeypatch.chdir(planned_root)
+    doc = run_cli("diff", "-q", "app", "--base-plan", "app/plan.json", "--format", "json").json()
+    assert [p["name"] for p in doc["projects"]] == ["app"]
+    assert {(r["address"], r["action"]) for r in doc["resources"]} == {
+        ("alicloud_kms_key.main", "no-op"),
+        ("module.signing.alicloud_kms_key.this", "no-op"),
+        ("module.disk.alicloud_kms_key.this", "no-op"),
+    }
+    assert doc["diff_total_monthly_cost"] == 0
+
+
+def test_the_hook_switch_in_a_repository_without_commits_compares_with_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "main.tf").write_text(STAGING)
+    (tmp_path / ".kms-infracost.toml").write_text('hook_base_ref = "HEAD"\n[thresholds]\nmonthly_increase = 0.1\n')
+    git(tmp_path, "init", "-q")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", "-q", "main.tf", "--format", "json")
+    assert result.code == 1
+    assert [(v["rule"], v["actual"]) for v in result.json()["violations"]] == [("monthly_increase", Decimal("0.12"))]
+    assert "hook_base_ref" in result.stderr
