@@ -242,7 +242,7 @@ def merge_projects(parts: list[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
     first = parts[0][1]
     doc: dict[str, Any] = {k: v for k, v in first.items() if k not in _SUMMED}
     doc["projects"] = []
-    for key in ("resources", "account_items", "modules", "warnings"):
+    for key in ("resources", "account_items", "modules", "unpriced", "warnings"):
         doc[key] = []
     has_past = any("past_total_monthly_cost" in d for _, d in parts)
     totals = {k: Decimal(0) for k in ("total_monthly_cost", "projected_total_monthly_cost", "past_total_monthly_cost")}
@@ -265,8 +265,8 @@ def merge_projects(parts: list[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
         doc["projects"].append(entry)
         totals["total_monthly_cost"] += part["total_monthly_cost"]
         totals["projected_total_monthly_cost"] += part["projected_total_monthly_cost"]
-        for key in ("resources", "account_items", "modules"):
-            doc[key].extend({"project": project.name, **item} for item in part[key])
+        for key in ("resources", "account_items", "modules", "unpriced"):
+            doc[key].extend({"project": project.name, **item} for item in part.get(key, []))
         for entry in part["warnings"]:
             _add_warning(doc["warnings"], warning_index, entry, project.name)
     doc["total_monthly_cost"] = totals["total_monthly_cost"]
@@ -315,5 +315,5 @@ def _add_warning(
 #: what a run's document sums over its projects instead of taking from the first
 _SUMMED = frozenset({
     "total_monthly_cost", "projected_total_monthly_cost", "past_total_monthly_cost", "diff_total_monthly_cost",
-    "diff_total_percent", "base", "resources", "account_items", "modules", "warnings", "violations",
+    "diff_total_percent", "base", "resources", "account_items", "modules", "unpriced", "warnings", "violations",
 })

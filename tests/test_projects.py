@@ -394,3 +394,14 @@ def test_the_hook_switch_in_a_repository_without_commits_compares_with_nothing(
     assert result.code == 1
     assert [(v["rule"], v["actual"]) for v in result.json()["violations"]] == [("monthly_increase", Decimal("0.12"))]
     assert "hook_base_ref" in result.stderr
+
+
+def test_what_no_book_prices_is_listed_for_every_project(monorepo: Path) -> None:
+    for name in ("live/staging/eu/main.tf", "tofu/main.tofu"):
+        with (monorepo / name).open("a") as handle:
+            handle.write('\nresource "alicloud_kms_value_added_service" "audit" {}\n')
+    doc = run_cli("breakdown", "-q", "--format", "json").json()
+    assert [(u["project"], u["address"]) for u in doc["unpriced"]] == [
+        ("live/staging/eu", "alicloud_kms_value_added_service.audit"),
+        ("tofu", "alicloud_kms_value_added_service.audit"),
+    ]
