@@ -1,0 +1,278 @@
+"""Verdicts at each limit (at it passes, a cent over fails) with the violation's exact fields; the totals and
+changes the reports print, from estimates built with precise inputs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kms_infracost import model
+from kms_infracost.policy.thresholds import check_increase, check_instance_capacity, check_thresholds
+from kms_infracost.policy.violation import Violation
+from kms_infracost.pricing.diff import compare
+from kms_infracost.pricing.document import estimate_document, grouped, plain_numbers
+from kms_infracost.pricing.engine import Estimate
+from kms_infracost.report import figures
+from tests.test_pricing_boundaries import instance, key, price, secret, version
+
+D = Decimal
+
+
+def fields(found: list[Violation]) -> list[tuple[str, str | None, Decimal | None, Decimal | None, str, str | None, int | None]]:
+    return [(v.rule, v.address, v.actual, v.limit, v.severity, v.file, v.line) for v in found]
+
+
+def two_hsm_keys() -> Estimate:
+    """0.99 + 2.49 = 3.48 USD a month; one key at file main.tf line 7."""
+    return price(
+        [
+            key("alicloud_kms_key.basic", protection_level="HSM"),
+            key("alicloud_kms_key.sign", protection_level="HSM", key_spec="EC_P256", file="main.tf", line=7),
+        ]
+    )
+
+
+# -- monthly_per_key ---------------------------------------------------------------------------------------
+
+
+def test_per_key_limit_at_the_cost_passes_a_cent_under_fails_with_exact_fields() -> None:
+    result = two_hsm_keys()
+    assert check_thresholds(result, {"monthly_per_key": D("2.49")}) == []
+    (violation,) = check_thresholds(result, {"monthly_per_key": D("2.48")})
+    assert fields([violation]) == [("monthly_per_key", "alicloud_kms_key.sign", D("2.490"), D("2.48"), "error", "main.tf", 7)]
+    assert violation.message == "alicloud_kms_key.sign costs 2.49 USD a month, over the per-key limit of 2.48 USD"
+    assert violation.fails
+
+
+def test_per_key_limit_looks_past_instances_and_secrets_to_every_key_and_version() -> None:
+    resources: list[model.Resource] = [
+        instance(payment_type="PayAsYouGo"),
+        secret(instance_address="alicloud_kms_instance.i"),
+        key(protection_level="HSM"),
+        version("alicloud_kms_key_version.v", "alicloud_kms_key.k"),
+    ]
+    result = price(resources, usage={"alicloud_kms_instance.i": {"peak_qps": 1}})
+    found = check_thresholds(result, {"monthly_per_key": D("0.5")})
+    assert [(v.address, v.actual) for v in found] == [("alicloud_kms_key.k", D("0.990")), ("alicloud_kms_key_version.v", D("0.990"))]
+
+
+def test_totals_at_the_limit_pass_and_over_fail_with_exact_messages() -> None:
+    result = two_hsm_keys()
+    assert check_thresholds(result, {"monthly_total": D("3.48"), "projected_monthly_total": D("3.48")}) == []
+    found = check_thresholds(result, {"monthly_total": D("3.47"), "projected_monthly_total": D("3.47")})
+    assert fields(found) == [
+        ("projected_monthly_total", None, D("3.480"), D("3.47"), "error", None, None),
+        ("monthly_total", None, D("3.480"), D("3.47"), "error", None, None),
+    ]
+    assert [v.message for v in found] == [
+        "projected KMS cost in month 12 is 3.48 USD, over the limit of 3.47 USD (rotation adds billed key versions)",
+        "total KMS cost 3.48 USD a month is over the limit of 3.47 USD",
+    ]
+    assert check_thresholds(result, {}) == []
+
+
+def test_projected_limit_reads_the_projected_month_with_its_account_items() -> None:
+    result = price([key(region="cn-hangzhou", rotation_days=D(30))], "kms-cn-2019", {"alicloud_kms_key.k": {"monthly_api_calls": 50_000}})
+    assert check_thresholds(result, {"projected_monthly_total": D("7.8")}) == []
+    (violation,) = check_thresholds(result, {"projected_monthly_total": D("7.79")})
+    assert (violation.actual, violation.message) == (
+        D("7.8"),
+        "projected KMS cost in month 12 is 7.80 CNY, over the limit of 7.79 CNY (rotation adds billed key versions)",
+    )
+
+
+# -- instance_capacity -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("keys", "secrets", "rules"), [(2, 1, []), (3, 1, ["key versions"]), (2, 2, ["secrets"]), (3, 2, ["key versions", "secrets"])])
+def test_instance_capacity_full_passes_one_over_warns(keys: int, secrets: int, rules: list[str]) -> None:
+    resources: list[model.Resource] = [instance(key_num=2, secret_num=1, file="kms.tf", line=3)]
+    resources += [key(f"alicloud_kms_key.k{i}", in_instance=True, instance_address="alicloud_kms_instance.i") for i in range(keys)]
+    resources += [secret(f"alicloud_kms_secret.s{i}", instance_address="alicloud_kms_instance.i") for i in range(secrets)]
+    found = check_instance_capacity(price(resources))
+    expected = {
+        "key versions": ("alicloud_kms_instance.i", D(3), D(2), "warning", "kms.tf", 3),
+        "secrets": ("alicloud_kms_instance.i", D(2), D(1), "warning", "kms.tf", 3),
+    }
+    assert [f[1:] for f in fields(found)] == [expected[r] for r in rules]
+    assert [v.fails for v in found] == [False] * len(rules)
+    if "secrets" in rules:
+        assert found[-1].message == (
+            "alicloud_kms_instance.i holds 1 secrets (secret_num) but this configuration puts 2 in it; "
+            "raise secret_num or move some to another instance"
+        )
+
+
+def test_instance_without_stated_capacity_is_not_checked() -> None:
+    resources: list[model.Resource] = [instance()]
+    resources += [key(f"alicloud_kms_key.k{i}", in_instance=True, instance_address="alicloud_kms_instance.i") for i in range(3)]
+    assert check_instance_capacity(price(resources)) == []
+
+
+def test_deleted_keys_do_not_fill_an_instance() -> None:
+    resources: list[model.Resource] = [
+        instance(key_num=1),
+        key("alicloud_kms_key.kept", in_instance=True, instance_address="alicloud_kms_instance.i"),
+        key("alicloud_kms_key.gone", in_instance=True, instance_address="alicloud_kms_instance.i", action=model.DELETE),
+    ]
+    result = price(resources, usage={"alicloud_kms_key.kept": {"key_versions": 1}})
+    assert result.resources[0].capacity == {"key_versions_needed": 1, "key_num": 1, "secrets_needed": 0, "secret_num": None}
+    assert check_instance_capacity(result) == []
+
+
+# -- increase limits ---------------------------------------------------------------------------------------
+
+
+def replaced(past_spec: str, now_spec: str) -> Estimate:
+    """One HSM key whose spec changes: 0.99 (basic) or 2.49 (advanced) before and after."""
+    before = key(protection_level="HSM", key_spec=past_spec)
+    return price([key(protection_level="HSM", key_spec=now_spec, action=model.REPLACE, before=before)])
+
+
+def test_increase_at_the_limit_passes_a_cent_over_fails() -> None:
+    result = replaced("RSA_2048", "EC_P256")  # 0.99 -> 2.49: +1.50, +151.52%
+    assert check_increase(result, {"monthly_increase": D("1.5"), "monthly_increase_percent": D("151.52")}) == []
+    found = check_increase(result, {"monthly_increase": D("1.49"), "monthly_increase_percent": D("151.51")})
+    assert fields(found) == [
+        ("monthly_increase", None, D("1.500"), D("1.49"), "error", None, None),
+        ("monthly_increase_percent", None, D("151.52"), D("151.51"), "error", None, None),
+    ]
+    assert [v.message for v in found] == [
+        "this change raises the KMS cost by 1.50 USD a month (0.99 USD -> 2.49 USD), over the limit of 1.49 USD",
+        "this change raises the KMS cost by 151.52% (0.99 USD -> 2.49 USD), over the limit of 151.51%",
+    ]
+
+
+def test_a_decrease_or_no_change_never_trips_the_limits() -> None:
+    limits = {"monthly_increase": D(0), "monthly_increase_percent": D(0)}
+    assert check_increase(replaced("EC_P256", "RSA_2048"), limits) == []
+    assert check_increase(replaced("EC_P256", "EC_P256"), limits) == []
+
+
+def test_any_increase_from_nothing_is_over_a_percent_limit() -> None:
+    result = price([key(protection_level="HSM"), key("alicloud_kms_key.was", action=model.DELETE, service_key=True)])
+    assert result.past_total_monthly_cost == 0
+    (violation,) = check_increase(result, {"monthly_increase_percent": D(1000)})
+    assert fields([violation]) == [("monthly_increase_percent", None, None, D(1000), "error", None, None)]
+    assert violation.message == "this change raises the KMS cost from nothing (0.00 USD -> 0.99 USD), over the limit of 1000%"
+
+
+def test_no_base_no_increase_check() -> None:
+    assert check_increase(price([key(protection_level="HSM")]), {"monthly_increase": D(0), "monthly_increase_percent": D(0)}) == []
+
+
+def test_increase_against_a_base_estimate_counts_its_account_items() -> None:
+    base = price([key(region="cn-hangzhou")], "kms-cn-2019", {"alicloud_kms_key.k": {"monthly_api_calls": 50_000}})  # 9.0 - 1.2
+    now = price([key(region="cn-hangzhou"), key("alicloud_kms_key.new", region="cn-hangzhou")], "kms-cn-2019")  # 12.0
+    result = compare(now, base, "plan base.json")
+    assert (result.past_account_total, result.past_total_monthly_cost, result.total_monthly_cost) == (D("-1.2"), D("7.8"), D("12.0"))
+    (violation,) = check_increase(result, {"monthly_increase": D("4.19")})
+    assert violation.actual == D("4.2")
+
+
+# -- diffs, documents and the figures the reports print ------------------------------------------------------
+
+
+def test_compare_adds_what_the_base_had_as_removed() -> None:
+    base = price([key("alicloud_kms_key.old", protection_level="HSM"), key(), key("alicloud_kms_key.dead", action=model.DELETE)])
+    now = price([key(), key("alicloud_kms_key.new")])
+    now.warnings.append("now's own warning")
+    result = compare(now, base, "git ref main")
+    by = {p.resource.address: p for p in result.resources}
+    assert list(by) == ["alicloud_kms_key.k", "alicloud_kms_key.new", "alicloud_kms_key.old"]
+    assert (by["alicloud_kms_key.k"].past_monthly_cost, by["alicloud_kms_key.new"].past_monthly_cost) == (D("0.060"), None)
+    old = by["alicloud_kms_key.old"]
+    assert (old.resource.action, old.monthly_cost, old.past_monthly_cost, old.notes) == (
+        model.DELETE, 0, D("0.990"), ["not in the new configuration: removed"]
+    )
+    assert [p.monthly_cost for p in result.projected] == [D("0.060"), D("0.060"), 0]
+    assert (result.base, result.warnings) == ("git ref main", now.warnings)
+    doc = estimate_document(result)
+    assert [r["change"] for r in doc["resources"]] == ["unchanged", "added", "removed"]
+    assert (doc["past_total_monthly_cost"], doc["total_monthly_cost"], doc["diff_total_monthly_cost"]) == (D("1.050"), D("0.120"), D("-0.930"))
+    assert doc["diff_total_percent"] == D("-88.57")
+    assert doc["base"] == "git ref main"
+    assert figures.total_change(doc) == "1.05 USD → 0.12 USD (-0.93 USD, -88.57%)"
+
+
+def test_document_changes_and_totals_of_a_plans_own_before() -> None:
+    updated = key("alicloud_kms_key.upd", protection_level="HSM", action=model.UPDATE, before=key("alicloud_kms_key.upd", protection_level="HSM"))
+    result = price([updated, key("alicloud_kms_key.same", action=model.NOOP), replaced("RSA_2048", "EC_P256").resources[0].resource])
+    doc = estimate_document(result)
+    assert [(r["change"], r["diff_monthly_cost"]) for r in doc["resources"]] == [("changed", 0), ("unchanged", 0), ("changed", D("1.500"))]
+    assert doc["base"] == "the plan's prior state"
+    assert (doc["past_total_monthly_cost"], doc["diff_total_monthly_cost"], doc["diff_total_percent"]) == (D("2.040"), D("1.500"), D("73.53"))
+    assert doc["projected_total_monthly_cost"] == doc["total_monthly_cost"] == D("3.540")
+
+
+def test_document_percent_from_nothing_is_none_and_no_past_no_diff_fields() -> None:
+    result = price([key(), key("alicloud_kms_key.was", action=model.DELETE, service_key=True)])
+    doc = estimate_document(result)
+    assert (doc["past_total_monthly_cost"], doc["diff_total_percent"]) == (0, None)
+    assert figures.total_change(doc) == "0.00 USD → 0.06 USD (+0.06 USD)"
+    fresh = estimate_document(price([key()]))
+    assert "past_total_monthly_cost" not in fresh and "base" not in fresh
+    assert figures.total_change(fresh) == "0.06 USD"
+
+
+def test_document_modules_count_keys_and_cost_of_what_exists_after() -> None:
+    resources: list[model.Resource] = [
+        key("module.a.alicloud_kms_key.x", module_address="module.a", protection_level="HSM"),
+        key("module.a.alicloud_kms_key.y", module_address="module.a"),
+        version("module.a.alicloud_kms_key_version.v", "module.a.alicloud_kms_key.x", module_address="module.a"),
+        key("module.a.alicloud_kms_key.gone", module_address="module.a", action=model.DELETE),
+        key("alicloud_kms_key.root", root="envs/prod"),
+    ]
+    doc = estimate_document(price(resources))
+    assert doc["modules"] == [
+        {"root": "envs/prod", "address": "", "keys": 1, "monthly_cost": D("0.060")},
+        {"root": "", "address": "module.a", "keys": 2, "monthly_cost": D("2.040")},
+    ]
+
+
+def test_instance_members_are_grouped_after_their_instance() -> None:
+    resources: list[model.Resource] = [
+        key("alicloud_kms_key.a", in_instance=True, instance_address="alicloud_kms_instance.i"),
+        key("alicloud_kms_key.plain"),
+        instance(),
+        secret(instance_address="alicloud_kms_instance.i"),
+        key("alicloud_kms_key.elsewhere", in_instance=True, instance_address="alicloud_kms_instance.other"),
+    ]
+    result = price(resources)
+    assert [p.resource.address for p in grouped(result.resources)] == [
+        "alicloud_kms_key.plain", "alicloud_kms_instance.i", "alicloud_kms_key.a", "alicloud_kms_secret.s", "alicloud_kms_key.elsewhere",
+    ]
+
+
+def test_plain_numbers_keep_the_value_and_drop_the_decimal_type() -> None:
+    assert plain_numbers({"a": [D("2.50"), D("3.000"), D(0)], "b": "x"}) == {"a": [2.5, 3, 0], "b": "x"}
+    assert [type(v) for v in plain_numbers([D("2.50"), D("3.000")])] == [float, int]
+
+
+@pytest.mark.parametrize(
+    ("value", "money", "plain", "signed"),
+    [
+        (D("0.00225"), "0.00225 USD", "0.00225", "+0.00225 USD"),
+        (D("1234.5"), "1,234.50 USD", "1234.5", "+1,234.50 USD"),
+        (D(0), "0.00 USD", "0", "0.00 USD"),
+        (D("-0.930"), "-0.93 USD", "-0.93", "-0.93 USD"),
+        (D("500.00"), "500.00 USD", "500", "+500.00 USD"),
+    ],
+)
+def test_amounts_for_people(value: Decimal, money: str, plain: str, signed: str) -> None:
+    assert (figures.money(value, "USD"), figures.plain_amount(value), figures.signed_money(value, "USD")) == (money, plain, signed)
+
+
+def test_figures_words() -> None:
+    assert figures.money(None, "USD") == "-"
+    assert [figures.percent(D(v)) for v in ("12.5", "0", "-3", "1234.567")] == ["+12.50%", "0.00%", "-3.00%", "+1,234.57%"]
+    assert (figures.check_title("monthly_total"), figures.check_title("my-rule")) == ("Monthly KMS total over its limit", "Rule my-rule")
+    assert figures.posix_path("envs\\prod\\main.tf") == "envs/prod/main.tf"
+    error = {"skipped": False, "severity": "error"}
+    doc = {"violations": [error, {"skipped": False}, {"skipped": False, "severity": "warning"}, {"skipped": True}]}
+    assert (len(figures.failed(doc)), len(figures.warned(doc)), len(figures.skipped(doc))) == (2, 1, 1)
+    assert figures.outcome(doc) == "2 checks failed, 1 warning, 1 skipped"
+    assert figures.outcome({"violations": [error, {"skipped": False, "severity": "warning"}] * 2}) == "2 checks failed, 2 warnings, 0 skipped"
+    assert figures.outcome({"violations": [error]}) == "1 check failed, 0 warnings, 0 skipped"
+    assert figures.has_past({"past_total_monthly_cost": 0}) and not figures.has_past({})
