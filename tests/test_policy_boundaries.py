@@ -14,7 +14,7 @@ from kms_infracost.pricing.diff import compare
 from kms_infracost.pricing.document import estimate_document, grouped, plain_numbers
 from kms_infracost.pricing.engine import Estimate
 from kms_infracost.report import figures
-from tests.test_pricing_boundaries import instance, key, price, secret, version
+from tests.pricing_inputs import instance, key, price, secret, version
 
 D = Decimal
 

@@ -1,0 +1,187 @@
+"""Snapshots of the words users read: every note and warning the engine writes, and what the real fixture plans
+and their HCL produce. A changed word fails here; when the change is meant, rewrite the snapshots with
+
+    KMS_INFRACOST_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest -q tests/test_notes_snapshot.py
+
+and review the diff of tests/data/snapshots/*.json like any other change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kms_infracost import model
+from kms_infracost.pricing.book import PriceBook, load_book
+from kms_infracost.pricing.engine import Estimate, estimate
+from tests.conftest import PLANS, REPO, run_cli
+from tests.pricing_inputs import instance, key, price, secret, version
+
+SNAPSHOTS = Path(__file__).parent / "data" / "snapshots"
+UPDATE = os.environ.get("KMS_INFRACOST_UPDATE_SNAPSHOTS") == "1"
+D = Decimal
+
+
+def plain(entry: Any) -> Any:
+    """A warning as the snapshot keeps it: a string, or the fields of a structured entry."""
+    if dataclasses.is_dataclass(entry) and not isinstance(entry, type):
+        return {k: plain(v) for k, v in dataclasses.asdict(entry).items()}
+    if isinstance(entry, dict):
+        return {k: plain(v) for k, v in entry.items()}
+    if isinstance(entry, (list, tuple)):
+        return [plain(v) for v in entry]
+    if isinstance(entry, str):
+        return entry.replace(str(REPO), "<repo>")
+    return entry
+
+
+def matches_snapshot(file: str, name: str, value: Any) -> None:
+    path = SNAPSHOTS / f"{file}.json"
+    stored: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    value = plain(value)
+    if UPDATE:
+        stored[name] = value
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(stored, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        return
+    hint = f"snapshot {path.name}[{name!r}] differs; if the new words are meant: KMS_INFRACOST_UPDATE_SNAPSHOTS=1 pytest {__file__}"
+    assert name in stored, hint
+    assert value == stored[name], hint
+
+
+def words(result: Estimate) -> dict[str, Any]:
+    return {
+        "notes": {p.resource.address: p.notes for p in result.resources if p.notes},
+        "warnings": result.warnings,
+        "account_items": [(a.name, a.note) for a in result.account_items],
+    }
+
+
+def bare_book() -> PriceBook:
+    kms1 = load_book("kms1-intl")
+    return dataclasses.replace(kms1, name="bare", hosting=(), api=(), tiers=())
+
+
+ENGINE_CASES: dict[str, tuple[list[model.Resource], str, dict[str, dict[str, int | str]]]] = {
+    "regions guessed from the name": (
+        [
+            key("alicloud_kms_key.mainland", region="cn-newcity"),
+            key("alicloud_kms_key.hongkong", region="cn-hongkong-2"),
+            key("alicloud_kms_key.elsewhere", region="xx-new-1"),
+            key("alicloud_kms_key.known", region="cn-hangzhou"),
+        ],
+        "kms1-intl",
+        {},
+    ),
+    "finance and gov guessed on the China site": (
+        [key("alicloud_kms_key.fin", region="cn-xx-finance-9"), key("alicloud_kms_key.gov", region="cn-xx-gov-2")],
+        "kms-cn-2019",
+        {},
+    ),
+    "specs outside the book": (
+        [key("alicloud_kms_key.aes128", key_spec="Aliyun_AES_128"), key("alicloud_kms_key.weird", key_spec="Weird_Spec")],
+        "kms1-intl",
+        {},
+    ),
+    "free, deleted and not billed": (
+        [
+            key("alicloud_kms_key.service", service_key=True),
+            key("alicloud_kms_key.marked"),
+            key("alicloud_kms_key.pending", status="PendingDeletion"),
+            key("alicloud_kms_key.gone", action=model.DELETE),
+            model.KmsAlias(address="alicloud_kms_alias.a", type=model.ALIAS, name="a", region="ap-southeast-1"),
+            model.KmsCiphertext(address="alicloud_kms_ciphertext.c", type=model.CIPHERTEXT, name="c", region="ap-southeast-1"),
+            model.OtherKmsResource(address="alicloud_kms_policy.p", type="alicloud_kms_policy", name="p", region="ap-southeast-1"),
+        ],
+        "kms1-intl",
+        {"alicloud_kms_key.marked": {"service_key": 1}},
+    ),
+    "disabled key with calls": ([key(status="Disabled", action=model.UPDATE)], "kms1-intl", {"alicloud_kms_key.k": {"monthly_api_calls": 1}}),
+    "versions on the China site": (
+        [key(region="cn-hangzhou", rotation_days=D(30)), version("alicloud_kms_key_version.v", "alicloud_kms_key.k", region="cn-hangzhou")],
+        "kms-cn-2019",
+        {"alicloud_kms_key.k": {"monthly_api_calls": 30_000}},
+    ),
+    "instances and their members": (
+        [
+            instance("alicloud_kms_instance.payg", payment_type="PayAsYouGo"),
+            instance("alicloud_kms_instance.sub", key_num=1500, spec=2500),
+            instance("alicloud_kms_instance.odd", payment_type="Prepaid", product_version="7"),
+            key("alicloud_kms_key.in_sub", in_instance=True, instance_address="alicloud_kms_instance.sub"),
+            key("alicloud_kms_key.in_payg", in_instance=True, instance_address="alicloud_kms_instance.payg"),
+            key("alicloud_kms_key.outside", in_instance=True, dkms_instance_id="kst-outside"),
+            secret("alicloud_kms_secret.loose"),
+            secret("alicloud_kms_secret.in_sub", instance_address="alicloud_kms_instance.sub"),
+        ],
+        "kms1-intl",
+        {"alicloud_kms_instance.payg": {"peak_qps": 5}},
+    ),
+    "instances on the China site": (
+        [instance(region="cn-hangzhou"), key(in_instance=True, instance_address="alicloud_kms_instance.i", region="cn-hangzhou")],
+        "kms-cn-2019",
+        {},
+    ),
+    "new HSM keys and the KMS 3.0 alternative": (
+        [key("alicloud_kms_key.hsm", protection_level="HSM", key_spec="EC_P256"), key("alicloud_kms_key.tier", protection_level="HSM", key_spec="EC_P256")],
+        "kms1-intl",
+        {"alicloud_kms_key.tier": {"key_versions": 2_500}},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ENGINE_CASES))
+def test_engine_notes_and_warnings(case: str) -> None:
+    resources, book, usage = ENGINE_CASES[case]
+    matches_snapshot("engine", case, words(price(resources, book, usage)))
+
+
+def test_a_book_missing_prices_says_so() -> None:
+    result = estimate(
+        model.Inventory(resources=[key(protection_level="HSM", key_spec="EC_P256")]),
+        bare_book(),
+        usage=lambda r: model.Usage(values={"monthly_api_calls": D(1)}, sources={"monthly_api_calls": "test"}),
+    )
+    matches_snapshot("engine", "a book missing prices", words(result))
+
+
+#: fixtures whose words do not depend on what is being changed in pricing elsewhere (key versions without their
+#: key, pay-as-you-go QPS, finance/gov regions in kms1-intl, China service keys)
+FIXTURES = [
+    ("alias", "kms1-intl"),
+    ("cn_hangzhou_three_keys", "kms-cn-2019"),
+    ("count_and_for_each", "kms1-intl"),
+    ("data_sources", "kms1-intl"),
+    ("default_software_key", "kms1-intl"),
+    ("delete_key", "kms1-intl"),
+    ("kms_instance_keys", "kms3-intl"),
+    ("kms_instance_overflow", "kms3-intl"),
+    ("pending_deletion", "kms1-intl"),
+    ("provider_alias", "kms1-intl"),
+    ("replace_spec", "kms1-intl"),
+    ("rotation", "kms1-intl"),
+    ("seed_hsm_ec_p256_singapore", "kms1-intl"),
+    ("string_numbers", "kms1-intl"),
+    ("update_disable", "kms1-intl"),
+]
+
+
+@pytest.mark.parametrize(("case", "book"), FIXTURES)
+@pytest.mark.parametrize("source", ["plan", "hcl"])
+def test_fixture_notes_and_warnings(case: str, book: str, source: str) -> None:
+    target = PLANS / case / "plan.json" if source == "plan" else PLANS / case
+    result = run_cli("breakdown", "--format", "json", "--price-book", book, str(target))
+    assert result.code == 0, result.stderr
+    doc = result.json()
+    value = {
+        "notes": {r["address"]: r["notes"] for r in doc["resources"] if r["notes"]},
+        "assumptions": {r["address"]: r["assumptions"] for r in doc["resources"] if r["assumptions"]},
+        "warnings": sorted(doc["warnings"], key=lambda w: json.dumps(w, sort_keys=True)),
+        "account_items": [(a["name"], a["note"]) for a in doc["account_items"]],
+    }
+    matches_snapshot(f"fixtures-{source}", case, value)
