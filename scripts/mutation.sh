@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of the modules that decide money and verdicts (pricing/, policy/, usage/resolve.py and the
-# report totals in report/figures.py), with mutmut 3 ([tool.mutmut] in pyproject.toml). Not part of the default
-# CI run: about 2,000 mutants, under 30 minutes on two free cores.
+# report totals in document.py and report/figures.py), with mutmut 3 ([tool.mutmut] in pyproject.toml).
+# Not part of the default CI run: about 2,000 mutants, under 30 minutes on two free cores.
 #
 #   scripts/mutation.sh                      every mutant, then the score table (exit 1 under 90% in a file)
 #   scripts/mutation.sh 'kms_infracost.policy.thresholds.*'   only these mutants (mutmut's names, globs allowed)
