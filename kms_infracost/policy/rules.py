@@ -89,6 +89,8 @@ def evaluate_rules(rules: list[dict[str, str]], document: dict[str, Any]) -> lis
             raise UserError(f"rule {rule['id']}: path {rule['path']!r} does not parse: {exc}") from None
         try:
             matches = expression.find(view)
+        except RecursionError:  # a path under the length limit can still nest deeper than the stack
+            raise UserError(f"rule {rule['id']}: path nests too deeply to evaluate; shorten it") from None
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise UserError(f"rule {rule['id']}: path cannot be evaluated: {exc}") from None
         for match in matches:
