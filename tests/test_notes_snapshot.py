@@ -127,6 +127,24 @@ ENGINE_CASES: dict[str, tuple[list[model.Resource], str, dict[str, dict[str, int
         "kms-cn-2019",
         {},
     ),
+    "pay-as-you-go instance without peak_qps": ([instance(payment_type="PayAsYouGo", spec=1000)], "kms1-intl", {}),
+    "key version without its key": ([version("alicloud_kms_key_version.v", "alicloud_kms_key.elsewhere")], "kms1-intl", {}),
+    "finance and gov regions on the international site": (
+        [key("alicloud_kms_key.fin", region="cn-shanghai-finance-1"), key("alicloud_kms_key.gov", region="cn-north-2-gov-1")],
+        "kms1-intl",
+        {"alicloud_kms_key.fin": {"monthly_api_calls": 1}},
+    ),
+    "China-site service key": ([key(region="cn-hangzhou", service_key=True)], "kms-cn-2019", {"alicloud_kms_key.k": {"monthly_api_calls": 1}}),
+    "small subscription edition": ([instance(spec=500)], "kms1-intl", {}),
+    "unpriced and free types": (
+        [
+            model.OtherKmsResource(address="alicloud_kms_value_added_service.v", type="alicloud_kms_value_added_service", name="v", region="ap-southeast-1"),
+            model.OtherKmsResource(address="alicloud_kms_network_rule.n", type="alicloud_kms_network_rule", name="n", region="ap-southeast-1"),
+            model.OtherKmsResource(address="alicloud_kms_hypothetical.h", type="alicloud_kms_hypothetical", name="h", region="ap-southeast-1"),
+        ],
+        "kms1-intl",
+        {},
+    ),
     "new HSM keys and the KMS 3.0 alternative": (
         [key("alicloud_kms_key.hsm", protection_level="HSM", key_spec="EC_P256"), key("alicloud_kms_key.tier", protection_level="HSM", key_spec="EC_P256")],
         "kms1-intl",
@@ -150,24 +168,11 @@ def test_a_book_missing_prices_says_so() -> None:
     matches_snapshot("engine", "a book missing prices", words(result))
 
 
-#: fixtures whose words do not depend on what is being changed in pricing elsewhere (key versions without their
-#: key, pay-as-you-go QPS, finance/gov regions in kms1-intl, China service keys)
+#: every fixture plan, with the book that fits its regions
 FIXTURES = [
-    ("alias", "kms1-intl"),
-    ("cn_hangzhou_three_keys", "kms-cn-2019"),
-    ("count_and_for_each", "kms1-intl"),
-    ("data_sources", "kms1-intl"),
-    ("default_software_key", "kms1-intl"),
-    ("delete_key", "kms1-intl"),
-    ("kms_instance_keys", "kms3-intl"),
-    ("kms_instance_overflow", "kms3-intl"),
-    ("pending_deletion", "kms1-intl"),
-    ("provider_alias", "kms1-intl"),
-    ("replace_spec", "kms1-intl"),
-    ("rotation", "kms1-intl"),
-    ("seed_hsm_ec_p256_singapore", "kms1-intl"),
-    ("string_numbers", "kms1-intl"),
-    ("update_disable", "kms1-intl"),
+    (case.name, {"cn_hangzhou_three_keys": "kms-cn-2019", "cn_service_key": "kms-cn-2019"}.get(case.name, "kms3-intl"))
+    for case in sorted(PLANS.iterdir())
+    if (case / "plan.json").exists()
 ]
 
 

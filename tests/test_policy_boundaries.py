@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from kms_infracost import model
+from kms_infracost.document import estimate_document, grouped, plain_numbers
 from kms_infracost.policy.thresholds import check_increase, check_instance_capacity, check_thresholds
 from kms_infracost.policy.violation import Violation
 from kms_infracost.pricing.diff import compare
-from kms_infracost.document import estimate_document, grouped, plain_numbers
 from kms_infracost.pricing.engine import Estimate
 from kms_infracost.report import figures
 from tests.pricing_inputs import instance, key, price, secret, version

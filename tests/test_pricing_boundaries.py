@@ -222,14 +222,27 @@ def test_unknown_spec_is_priced_as_basic_with_a_warning() -> None:
     assert "alicloud_kms_key.k: key_spec Weird_Spec is not in price book kms1-intl; priced as basic" in result.warnings
 
 
-def test_service_key_marked_through_usage_is_free_and_says_where_it_was_marked() -> None:
+def test_service_key_marked_through_usage_is_priced_by_the_service_key_rows_free_on_the_intl_site() -> None:
     result = price([key(protection_level="HSM")], usage={"alicloud_kms_key.k": {"service_key": 1, "monthly_api_calls": 10**6}})
-    assert result.resources[0].components == []
-    assert result.resources[0].notes == ["service key (test): free"]
+    assert components(result.resources[0]) == [
+        ("Key hosting (service key)", "version-day", D(30), D(0), None),
+        ("API calls (service key, outside mainland)", "10k calls", D(100), D(0), "test"),
+    ]
+    assert result.resources[0].notes == ["service key (test): priced by the service-key rows of kms1-intl"]
+    assert result.resources[0].kms3_alternative is None
     assert result.warnings == []
     configured = price([key(service_key=True)])
-    assert configured.resources[0].notes == ["service key (configuration): free"]
+    assert configured.resources[0].notes == ["service key (configuration): priced by the service-key rows of kms1-intl"]
     assert configured.total_monthly_cost == 0
+
+
+@pytest.mark.parametrize(("calls", "total"), [(20_000, D(0)), (20_001, D("0.00006")), (50_000, D("1.8"))])
+def test_china_service_key_pays_no_management_fee_but_api_calls_after_the_free_quota(calls: int, total: Decimal) -> None:
+    result = price([key(region="cn-hangzhou", service_key=True)], "kms-cn-2019", {"alicloud_kms_key.k": {"monthly_api_calls": calls}})
+    hosting, api = components(result.resources[0])
+    assert hosting == ("Key hosting (service key)", "key-day", D(30), D(0), None)
+    assert api[:2] == ("API calls (service key, public)", "10k calls") and api[3] == D("0.6")
+    assert result.total_monthly_cost == total
 
 
 def test_service_key_usage_of_zero_is_an_ordinary_key() -> None:
@@ -344,13 +357,22 @@ def test_subscription_capacity_above_the_base_is_noted_at_base_plus_one(key_num:
     assert result.total_monthly_cost == D(500)
 
 
-def test_unknown_payment_type_and_product_version_are_stated_assumptions() -> None:
-    result = price([instance(payment_type="Prepaid", product_version="9")])
-    assert result.resources[0].notes == [
-        "product_version '9' is not known; priced as software",
-        "payment_type 'Prepaid' is not known; priced as a subscription",
-    ]
+def test_unknown_payment_type_is_priced_as_a_subscription_unknown_edition_is_not_priced() -> None:
+    result = price([instance(payment_type="Prepaid")])
+    assert result.resources[0].notes == ["payment_type 'Prepaid' is not known; priced as a subscription"]
     assert result.total_monthly_cost == D(500)
+    odd = price([instance(payment_type="Prepaid", product_version="9")])
+    assert odd.resources[0].unpriced == [
+        "product_version '9' is an edition kms3-intl has no price for (it prices 3 software, 5 hardware); not priced"
+    ]
+    assert (odd.resources[0].components, odd.resources[0].priced) == ([], False)
+
+
+@pytest.mark.parametrize(("spec", "priced"), [(999, False), (1000, True)])
+def test_subscription_spec_below_the_priced_edition_is_not_priced(spec: int, priced: bool) -> None:
+    result = price([instance(spec=spec)])
+    assert result.resources[0].priced is priced
+    assert result.total_monthly_cost == (D(500) if priced else 0)
 
 
 def test_key_and_secret_in_an_instance_outside_the_configuration() -> None:
@@ -363,7 +385,7 @@ def test_key_and_secret_in_an_instance_outside_the_configuration() -> None:
     k, s, nowhere = result.resources
     text = "lives in KMS instance kst-abc, which is not in this configuration; assumed a subscription instance (keys and secrets inside add no fee)"
     assert (k.notes, s.notes) == ([text], [text])
-    assert nowhere.notes == ["a secret outside a KMS instance is not in any price book; not priced"]
+    assert nowhere.unpriced == ["a secret outside a KMS instance (KMS 1.0 Secrets Manager) has no price in any book; not priced"]
     assert result.total_monthly_cost == 0
     unnamed = price([key(in_instance=True)])
     assert unnamed.resources[0].notes[0].startswith("lives in KMS instance an instance outside this configuration, ")
@@ -402,7 +424,7 @@ def test_hosting_rows_first_match_wins() -> None:
     assert (kms1.per_version, load_book("kms-cn-2019").per_version) == (True, False)
 
 
-def test_a_book_without_a_price_prices_at_zero_with_warnings() -> None:
+def test_a_book_without_a_price_leaves_the_key_unpriced_with_warnings() -> None:
     kms1 = load_book("kms1-intl")
     bare = PriceBook(
         name="bare", title="t", currency="USD", source="s", effective_date="2026", hosting_unit="key version",
@@ -415,9 +437,10 @@ def test_a_book_without_a_price_prices_at_zero_with_warnings() -> None:
         usage=lambda r: model.Usage(values={"monthly_api_calls": D(10_000)}, sources={"monthly_api_calls": "test"}),
     )
     assert result.warnings == [
-        "alicloud_kms_key.k: no hosting price for SOFTWARE basic keys in bare; priced at 0",
-        "alicloud_kms_key.k: no API price for basic keys in bare; priced at 0",
+        "alicloud_kms_key.k: no hosting price for SOFTWARE basic keys in bare; not included",
+        "alicloud_kms_key.k: no API price for basic keys in bare; API calls not included",
     ]
+    assert (result.resources[0].components, result.resources[0].priced) == ([], False)
     assert result.total_monthly_cost == 0
 
 
@@ -449,3 +472,40 @@ def test_an_unchanged_key_keeps_its_cost_as_its_past() -> None:
     result = price([key(protection_level="HSM", action=model.NOOP)])
     assert result.resources[0].past_monthly_cost == result.resources[0].monthly_cost == D("0.990")
     assert result.past_account_total == 0
+
+
+# -- stated assumptions instead of guesses ----------------------------------------------------------------------
+
+
+def test_pay_as_you_go_qps_is_usage_zero_without_peak_qps_whatever_the_spec() -> None:
+    result = price([instance(payment_type="PayAsYouGo", spec=1000)])
+    assert components(result.resources[0]) == [
+        ("Instance (software, pay-as-you-go)", "day", D(30), D("4.5"), None),
+        ("Peak QPS (daily peak)", "QPS-day", D(0), D("0.5"), "not given: depends on usage"),
+    ]
+    assert len(result.resources[0].assumptions) == 1
+    assert result.total_monthly_cost == D(135)
+    given = price([instance(payment_type="PayAsYouGo", spec=1000)], usage={"alicloud_kms_instance.i": {"peak_qps": 1}})
+    assert (given.total_monthly_cost, given.resources[0].assumptions) == (D(150), [])
+
+
+def test_key_version_without_its_key_is_an_assumed_software_basic_version() -> None:
+    result = price([version("alicloud_kms_key_version.v", "alicloud_kms_key.elsewhere")])
+    assert components(result.resources[0]) == [("Key hosting (software, basic)", "version-day", D(30), D("0.002"), None)]
+    assert result.resources[0].assumptions == ["its key is not in this configuration; assumed an enabled software basic key outside any instance"]
+
+
+def test_versions_of_a_pending_deletion_key_are_not_billed() -> None:
+    result = price([key(status="PendingDeletion", protection_level="HSM"), version("alicloud_kms_key_version.v", "alicloud_kms_key.k")])
+    assert [r.components for r in result.resources] == [[], []]
+    assert result.resources[1].notes == ["its key is PendingDeletion: not charged"]
+
+
+@pytest.mark.parametrize("region", ["cn-shanghai-finance-1", "cn-north-2-gov-1"])
+def test_finance_and_gov_regions_on_the_international_site_use_the_mainland_column_as_an_assumption(region: str) -> None:
+    result = price([key(region=region, key_spec="EC_P256")], usage={"alicloud_kms_key.k": {"monthly_api_calls": 10_000}})
+    assert components(result.resources[0])[1][3] == D("0.24")  # advanced, mainland
+    assert len(result.resources[0].assumptions) == 1
+    assert "extrapolation" in result.resources[0].assumptions[0]
+    public = price([key(region="cn-hangzhou")])
+    assert public.resources[0].assumptions == []
