@@ -186,6 +186,7 @@ def test_compare_adds_what_the_base_had_as_removed() -> None:
     assert (old.resource.action, old.monthly_cost, old.past_monthly_cost, old.notes) == (
         model.DELETE, 0, D("0.990"), ["not in the new configuration: removed"]
     )
+    assert (old.region_class, old.spec_class, old.instance_address) == ("international", "basic", None)
     assert [p.monthly_cost for p in result.projected] == [D("0.060"), D("0.060"), 0]
     assert (result.base, result.warnings) == ("git ref main", now.warnings)
     doc = estimate_document(result)
@@ -258,6 +259,7 @@ def test_plain_numbers_keep_the_value_and_drop_the_decimal_type() -> None:
         (D(0), "0.00 USD", "0", "0.00 USD"),
         (D("-0.930"), "-0.93 USD", "-0.93", "-0.93 USD"),
         (D("500.00"), "500.00 USD", "500", "+500.00 USD"),
+        (D("1.0"), "1.00 USD", "1", "+1.00 USD"),
     ],
 )
 def test_amounts_for_people(value: Decimal, money: str, plain: str, signed: str) -> None:
@@ -267,6 +269,7 @@ def test_amounts_for_people(value: Decimal, money: str, plain: str, signed: str)
 def test_figures_words() -> None:
     assert figures.money(None, "USD") == "-"
     assert [figures.percent(D(v)) for v in ("12.5", "0", "-3", "1234.567")] == ["+12.50%", "0.00%", "-3.00%", "+1,234.57%"]
+    assert figures.percent(D("0.5")) == "+0.50%"
     assert (figures.check_title("monthly_total"), figures.check_title("my-rule")) == ("Monthly KMS total over its limit", "Rule my-rule")
     assert figures.posix_path("envs\\prod\\main.tf") == "envs/prod/main.tf"
     error = {"skipped": False, "severity": "error"}
@@ -276,3 +279,11 @@ def test_figures_words() -> None:
     assert figures.outcome({"violations": [error, {"skipped": False, "severity": "warning"}] * 2}) == "2 checks failed, 2 warnings, 0 skipped"
     assert figures.outcome({"violations": [error]}) == "1 check failed, 0 warnings, 0 skipped"
     assert figures.has_past({"past_total_monthly_cost": 0}) and not figures.has_past({})
+
+
+def test_a_removed_key_that_lived_in_an_instance_keeps_its_instance() -> None:
+    base = price([instance(), key(in_instance=True, instance_address="alicloud_kms_instance.i")])
+    result = compare(price([instance()]), base, "plan base.json")
+    removed = result.resources[-1]
+    assert (removed.resource.address, removed.instance_address) == ("alicloud_kms_key.k", "alicloud_kms_instance.i")
+    assert [p.resource.address for p in grouped(result.resources)] == ["alicloud_kms_instance.i", "alicloud_kms_key.k"]

@@ -509,3 +509,43 @@ def test_finance_and_gov_regions_on_the_international_site_use_the_mainland_colu
     assert "extrapolation" in result.resources[0].assumptions[0]
     public = price([key(region="cn-hangzhou")])
     assert public.resources[0].assumptions == []
+
+
+# -- key versions and keys in instances, the less travelled paths ---------------------------------------------
+
+
+def test_key_version_of_an_unknown_spec_key_is_noted_on_the_version() -> None:
+    result = price([key(key_spec="Weird_Spec", action=model.NOOP), version("alicloud_kms_key_version.v", "alicloud_kms_key.k")])
+    assert result.resources[1].notes == ["key_spec Weird_Spec is not in price book kms1-intl; priced as basic"]
+    assert result.resources[1].spec_class == "basic"
+
+
+def test_key_version_of_a_pending_deletion_key_warns_nobody() -> None:
+    result = price([key(status="PendingDeletion"), version("alicloud_kms_key_version.v", "alicloud_kms_key.k")])
+    assert result.warnings == []
+
+
+def test_key_version_of_a_key_in_an_instance_outside_the_configuration_names_its_id() -> None:
+    result = price([key(in_instance=True, dkms_instance_id="kst-abc", action=model.NOOP), version("alicloud_kms_key_version.v", "alicloud_kms_key.k")])
+    assert result.resources[1].notes[0].startswith("lives in KMS instance kst-abc, which is not in this configuration; ")
+
+
+def test_key_with_versions_from_usage_in_a_pay_as_you_go_instance_names_the_usage() -> None:
+    resources: list[model.Resource] = [
+        instance(payment_type="PayAsYouGo"),
+        key(in_instance=True, instance_address="alicloud_kms_instance.i"),
+    ]
+    result = price(resources, usage={"alicloud_kms_instance.i": {"peak_qps": 0}, "alicloud_kms_key.k": {"key_versions": 3}})
+    assert components(result.resources[1]) == [("Key versions in pay-as-you-go instance", "version-day", D(90), D("0.03"), "test")]
+
+
+def test_key_in_a_pay_as_you_go_instance_of_an_unpriced_edition_is_not_priced() -> None:
+    resources: list[model.Resource] = [
+        instance(payment_type="PayAsYouGo", product_version="9"),
+        key(in_instance=True, instance_address="alicloud_kms_instance.i"),
+        secret(instance_address="alicloud_kms_instance.i"),
+    ]
+    result = price(resources)
+    text = "product_version '9' is an edition kms3-intl has no price for (it prices 3 software, 5 hardware); not priced"
+    assert [r.unpriced for r in result.resources] == [[text]] * 3
+    assert result.total_monthly_cost == 0
