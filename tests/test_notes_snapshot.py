@@ -178,14 +178,18 @@ FIXTURES = [
 
 @pytest.mark.parametrize(("case", "book"), FIXTURES)
 @pytest.mark.parametrize("source", ["plan", "hcl"])
-def test_fixture_notes_and_warnings(case: str, book: str, source: str) -> None:
+def test_fixture_notes_and_warnings(case: str, book: str, source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)  # project paths in the words are relative to the working directory
     target = PLANS / case / "plan.json" if source == "plan" else PLANS / case
-    result = run_cli("breakdown", "--format", "json", "--price-book", book, str(target))
+    result = run_cli("breakdown", "--format", "json", "--price-book", book, str(target.relative_to(REPO)))
     assert result.code == 0, result.stderr
     doc = result.json()
+    def where(r: dict[str, Any]) -> str:  # one run may price several projects with the same addresses
+        return f"{r['project']}: {r['address']}" if r.get("project") else r["address"]
+
     value = {
-        "notes": {r["address"]: r["notes"] for r in doc["resources"] if r["notes"]},
-        "assumptions": {r["address"]: r["assumptions"] for r in doc["resources"] if r["assumptions"]},
+        "notes": {where(r): r["notes"] for r in doc["resources"] if r["notes"]},
+        "assumptions": {where(r): r["assumptions"] for r in doc["resources"] if r["assumptions"]},
         "warnings": sorted(doc["warnings"], key=lambda w: json.dumps(w, sort_keys=True)),
         "account_items": [(a["name"], a["note"]) for a in doc["account_items"]],
     }
