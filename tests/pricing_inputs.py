@@ -57,3 +57,8 @@ def price(
         usage=lookup,
         horizon_months=horizon,
     )
+
+
+def said(result: Estimate) -> list[str]:
+    """The estimate's warnings as people read them: `[code] address: message`."""
+    return [f"[{w.code}] {w.address}: {w.message}" for w in result.warnings]

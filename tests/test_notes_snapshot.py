@@ -29,9 +29,13 @@ D = Decimal
 
 
 def plain(entry: Any) -> Any:
-    """A warning as the snapshot keeps it: a string, or the fields of a structured entry."""
+    """What the snapshot keeps: a coded warning as one line `[KI404] file:line: address: message`, the rest as is."""
     if dataclasses.is_dataclass(entry) and not isinstance(entry, type):
-        return {k: plain(v) for k, v in dataclasses.asdict(entry).items()}
+        entry = dataclasses.asdict(entry)
+    if isinstance(entry, dict) and {"code", "message"} <= entry.keys():
+        where = ":".join(str(entry[k]) for k in ("file", "line") if entry.get(k) is not None)
+        parts = [f"[{entry['code']}]", *(f"{x}:" for x in (where, entry.get("address")) if x), entry["message"]]
+        return plain(" ".join(parts))
     if isinstance(entry, dict):
         return {k: plain(v) for k, v in entry.items()}
     if isinstance(entry, (list, tuple)):

@@ -177,7 +177,7 @@ def test_increase_against_a_base_estimate_counts_its_account_items() -> None:
 def test_compare_adds_what_the_base_had_as_removed() -> None:
     base = price([key("alicloud_kms_key.old", protection_level="HSM"), key(), key("alicloud_kms_key.dead", action=model.DELETE)])
     now = price([key(), key("alicloud_kms_key.new")])
-    now.warnings.append("now's own warning")
+    now.warnings.append(model.Warning("KI401", "now's own warning"))
     result = compare(now, base, "git ref main")
     by = {p.resource.address: p for p in result.resources}
     assert list(by) == ["alicloud_kms_key.k", "alicloud_kms_key.new", "alicloud_kms_key.old"]

@@ -10,7 +10,7 @@ import pytest
 from kms_infracost import model
 from kms_infracost.pricing.book import PriceBook, load_book
 from kms_infracost.pricing.engine import Estimate, estimate
-from tests.pricing_inputs import instance, key, price, secret, version
+from tests.pricing_inputs import instance, key, price, said, secret, version
 
 D = Decimal
 FREE = "Free API calls (20,000 per month, account-wide)"
@@ -212,14 +212,14 @@ def test_instance_only_spec_outside_an_instance_is_priced_as_basic_with_a_warnin
     priced = result.resources[0]
     assert priced.spec_class == "basic"
     assert priced.monthly_cost == D("0.99") + D("0.03")
-    assert "alicloud_kms_key.k: Aliyun_AES_128 keys exist only inside a KMS instance; KMS 1.0 has no price, priced as basic" in result.warnings
+    assert "[KI402] alicloud_kms_key.k: Aliyun_AES_128 keys exist only inside a KMS instance; KMS 1.0 has no price, priced as basic" in said(result)
 
 
 def test_unknown_spec_is_priced_as_basic_with_a_warning() -> None:
     result = price([key(key_spec="Weird_Spec", protection_level="HSM")])
     assert result.resources[0].spec_class == "basic"
     assert result.total_monthly_cost == D("0.990")
-    assert "alicloud_kms_key.k: key_spec Weird_Spec is not in price book kms1-intl; priced as basic" in result.warnings
+    assert "[KI402] alicloud_kms_key.k: key_spec Weird_Spec is not in price book kms1-intl; priced as basic" in said(result)
 
 
 def test_service_key_marked_through_usage_is_priced_by_the_service_key_rows_free_on_the_intl_site() -> None:
@@ -253,11 +253,11 @@ def test_service_key_usage_of_zero_is_an_ordinary_key() -> None:
 def test_disabled_key_with_calls_pays_both_and_is_warned_without_calls_it_is_not() -> None:
     result = price([key(status="Disabled")], usage={"alicloud_kms_key.k": {"monthly_api_calls": 10_000}})
     assert result.total_monthly_cost == D("0.06") + D("0.03")
-    assert result.warnings == [
-        "alicloud_kms_key.k: Disabled keys still pay hosting but refuse cryptographic calls; check monthly_api_calls",
+    assert said(result) == [
+        "[KI404] alicloud_kms_key.k: Disabled keys still pay hosting but refuse cryptographic calls; check monthly_api_calls",
         (
-            "alicloud_kms_key.k: KMS 1.0 is past end of service (2025-09-30); in a KMS 3.0 pay-as-you-go software "
-            "instance (dkms_instance_id) this key costs 0.90 USD/month plus 135.00 USD/month for the instance"
+            "[KI501] alicloud_kms_key.k: KMS 1.0 ended service 2025-09-30: 1 new key, 0.09 USD/month; as KMS 3.0 "
+            "pay-as-you-go software 0.90 + 135.00 instance USD/month"
         ),
     ]
     quiet = price([key(status="Disabled", action=model.UPDATE)])
@@ -436,9 +436,9 @@ def test_a_book_without_a_price_leaves_the_key_unpriced_with_warnings() -> None:
         bare,
         usage=lambda r: model.Usage(values={"monthly_api_calls": D(10_000)}, sources={"monthly_api_calls": "test"}),
     )
-    assert result.warnings == [
-        "alicloud_kms_key.k: no hosting price for SOFTWARE basic keys in bare; not included",
-        "alicloud_kms_key.k: no API price for basic keys in bare; API calls not included",
+    assert said(result) == [
+        "[KI403] alicloud_kms_key.k: no hosting price for SOFTWARE basic keys in bare; not included",
+        "[KI403] alicloud_kms_key.k: no API price for basic keys in bare; API calls not included",
     ]
     assert (result.resources[0].components, result.resources[0].priced) == ([], False)
     assert result.total_monthly_cost == 0
