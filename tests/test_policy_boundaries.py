@@ -287,3 +287,36 @@ def test_a_removed_key_that_lived_in_an_instance_keeps_its_instance() -> None:
     removed = result.resources[-1]
     assert (removed.resource.address, removed.instance_address) == ("alicloud_kms_key.k", "alicloud_kms_instance.i")
     assert [p.resource.address for p in grouped(result.resources)] == ["alicloud_kms_instance.i", "alicloud_kms_key.k"]
+
+
+def test_a_document_without_violations_counts_none() -> None:
+    assert (figures.failed({}), figures.warned({}), figures.skipped({})) == ([], [], [])
+    assert figures.outcome({}) == "0 checks failed, 0 warnings, 0 skipped"
+
+
+def test_change_action_from_the_base_resource() -> None:
+    from kms_infracost.pricing.diff import change_action
+
+    old = key(protection_level="HSM")
+    assert change_action(key(protection_level="HSM"), old) == model.NOOP
+    assert change_action(key(protection_level="HSM", file="other.tf", line=9, root=""), old) == model.NOOP
+    assert change_action(key(protection_level="HSM", status="Disabled"), old) == model.UPDATE
+    assert change_action(key(protection_level="SOFTWARE"), old) == model.REPLACE
+    assert change_action(key(protection_level="HSM", region="cn-hangzhou"), old) == model.REPLACE
+    assert change_action(instance(product_version="5"), instance()) == model.REPLACE
+    assert change_action(instance(key_num=2000), instance()) == model.UPDATE
+    assert change_action(version("alicloud_kms_key.k", "x"), old) == model.REPLACE  # another type at the address
+
+
+def test_compare_labels_each_resource_by_what_changes() -> None:
+    base = price([key(), key("alicloud_kms_key.upd"), key("alicloud_kms_key.rep")])
+    now = price([key(), key("alicloud_kms_key.upd", status="Disabled"), key("alicloud_kms_key.rep", key_spec="RSA_2048"),
+                 key("alicloud_kms_key.new"), key("alicloud_kms_key.gone", action=model.DELETE)])  # fmt: skip
+    result = compare(now, base, "plan base.json")
+    assert [(p.resource.address, p.resource.action) for p in result.resources] == [
+        ("alicloud_kms_key.k", model.NOOP),
+        ("alicloud_kms_key.upd", model.UPDATE),
+        ("alicloud_kms_key.rep", model.REPLACE),
+        ("alicloud_kms_key.new", model.CREATE),
+        ("alicloud_kms_key.gone", model.DELETE),
+    ]

@@ -549,3 +549,45 @@ def test_key_in_a_pay_as_you_go_instance_of_an_unpriced_edition_is_not_priced() 
     text = "product_version '9' is an edition kms3-intl has no price for (it prices 3 software, 5 hardware); not priced"
     assert [r.unpriced for r in result.resources] == [[text]] * 3
     assert result.total_monthly_cost == 0
+
+
+# -- the books themselves ----------------------------------------------------------------------------------
+
+
+def test_the_books_on_disk_and_their_cited_sources() -> None:
+    from kms_infracost.pricing.book import available_books, cite, load_instance_book
+
+    assert available_books() == ["kms-cn-2019", "kms1-intl", "kms3-intl"]
+    for name in ("kms1-intl", "kms-cn-2019"):
+        book = load_book(name)
+        assert book.sources and all("title" in s and "publisher" in s for s in book.sources)
+        assert book.source == cite(book.sources)
+    instances = load_instance_book("kms3-intl")
+    assert instances.sources and instances.source == cite(instances.sources)
+
+
+def test_cite_writes_each_part_it_has() -> None:
+    from kms_infracost.pricing.book import cite
+
+    full = {"publisher": "P", "title": "T", "version": "1", "updated": "2025-01-02", "url": "https://x"}
+    assert cite((full, {"title": "Only"})) == "P: T, document version 1, last updated 2025-01-02, https://x; Only"
+    assert cite(({"title": "T", "url": "u"},)) == "T, u"
+    assert cite(({"title": "T", "updated": "d"},)) == "T, last updated d"
+    assert cite(()) == ""
+
+
+def test_book_sources_keep_the_known_fields_as_text() -> None:
+    from kms_infracost.pricing.book import _sources
+
+    data = {"sources": [{"title": "T", "version": 20190826, "note": "dropped"}]}
+    assert _sources(data) == ({"title": "T", "version": "20190826"},)
+    assert _sources({}) == ()
+
+
+def test_amounts_read_from_a_book_are_decimal_whatever_toml_wrote() -> None:
+    from kms_infracost.pricing.book import dec, load_instance_book
+
+    assert (dec(9), dec("0.5"), dec(D("0.030"))) == (D(9), D("0.5"), D("0.030"))
+    assert all(isinstance(x, Decimal) for x in (dec(9), dec(2.5)))
+    hardware = load_instance_book("kms3-intl").pay_as_you_go["hardware"]
+    assert isinstance(hardware.instance_per_day, Decimal)

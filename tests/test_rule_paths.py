@@ -96,3 +96,27 @@ def test_a_path_within_the_length_limit_that_nests_deeper_than_the_stack_names_t
     config.write_text(f'[[rules]]\nid = "deep"\npath = "{deep}"\nmessage = "m"\n')
     result = run_cli("check", "--config", str(config), plan("alias"))
     assert (result.code, result.stderr) == (2, "kms-infracost: error: rule deep: path nests too deeply to evaluate; shorten it\n")
+
+
+@pytest.mark.parametrize(
+    ("path", "normal"),
+    [
+        ("$.r[?(@.a == 1 & @.b == 2)]", "$.r[?(@.a == 1 && @.b == 2)]"),  # a lone & becomes &&
+        ("$.r[?(@.a&@.b)]", "$.r[?(@.a&&@.b)]"),
+        ("$.r[?(@.a && @.b)]", "$.r[?(@.a && @.b)]"),  # && stays
+        ("$.r[?(@.a &&& @.b)]", "$.r[?(@.a &&& @.b)]"),  # a longer run is left for the parser to refuse
+        ("$.r[?(@.a == 'R&D' & @.b)]", "$.r[?(@.a == 'R&D' && @.b)]"),  # not inside single quotes
+        ('$.r[?(@.a == "x&y" & @.b)]', '$.r[?(@.a == "x&y" && @.b)]'),  # nor double quotes
+        ("$.r[?(@.a == 'it\\'s & so' & @.b)]", "$.r[?(@.a == 'it\\'s & so' && @.b)]"),  # an escaped quote stays inside
+        ("$.r[?(@.a == \"'\" & @.b == '\"')]", "$.r[?(@.a == \"'\" && @.b == '\"')]"),  # the other quote inside
+        ("$.r[?(@.a == 'x\\\\' & @.b)]", "$.r[?(@.a == 'x\\\\' && @.b)]"),  # an escaped backslash ends nothing
+        ("$.r[?(@.a == 'open & end\\", "$.r[?(@.a == 'open & end\\"),  # a trailing backslash in an open string
+        ("a&", "a&&"),
+        ("&", "&&"),
+        ("", ""),
+    ],
+)
+def test_normalise_path_writes_a_lone_ampersand_as_two_outside_strings(path: str, normal: str) -> None:
+    from kms_infracost.policy.rules import normalise_path
+
+    assert normalise_path(path) == normal
