@@ -255,10 +255,6 @@ def test_disabled_key_with_calls_pays_both_and_is_warned_without_calls_it_is_not
     assert result.total_monthly_cost == D("0.06") + D("0.03")
     assert said(result) == [
         "[KI404] alicloud_kms_key.k: Disabled keys still pay hosting but refuse cryptographic calls; check monthly_api_calls",
-        (
-            "[KI501] alicloud_kms_key.k: KMS 1.0 ended service 2025-09-30: 1 new key, 0.09 USD/month; as KMS 3.0 "
-            "pay-as-you-go software 0.90 + 135.00 instance USD/month"
-        ),
     ]
     quiet = price([key(status="Disabled", action=model.UPDATE)])
     assert quiet.warnings == []
