@@ -320,3 +320,31 @@ def test_compare_labels_each_resource_by_what_changes() -> None:
         ("alicloud_kms_key.new", model.CREATE),
         ("alicloud_kms_key.gone", model.DELETE),
     ]
+
+
+def test_by_project_narrows_a_document_to_each_project() -> None:
+    one = {"total_monthly_cost": D(3), "resources": [{"address": "a"}]}
+    assert figures.by_project(one) == [({"name": ".", "path": ".", "total_monthly_cost": D(3)}, one)]
+    prod = {"name": "envs/prod", "path": "envs/prod", "total_monthly_cost": D(2), "past_total_monthly_cost": D(1),
+            "diff_total_monthly_cost": D(1)}  # fmt: skip
+    dev = {"name": "envs/dev", "path": "envs/dev", "total_monthly_cost": D(1), "projected_total_monthly_cost": D(5)}
+    doc = {
+        "total_monthly_cost": D(3),
+        "projects": [prod, dev],
+        "resources": [{"address": "p", "project": "envs/prod"}, {"address": "d", "project": "envs/dev"}],
+        "account_items": [{"name": "i", "project": "envs/dev"}],
+        "modules": [{"address": "", "project": "envs/prod"}],
+        "violations": [{"rule": "r", "project": "envs/dev"}, {"rule": "all"}],
+        "currency": "USD",
+    }
+    (p_entry, p_doc), (d_entry, d_doc) = figures.by_project(doc)
+    assert (p_entry, d_entry) == (prod, dev)
+    assert [r["address"] for r in p_doc["resources"]] == ["p"] and [r["address"] for r in d_doc["resources"]] == ["d"]
+    assert (p_doc["account_items"], d_doc["account_items"]) == ([], [{"name": "i", "project": "envs/dev"}])
+    assert (p_doc["modules"], d_doc["modules"]) == ([{"address": "", "project": "envs/prod"}], [])
+    assert (p_doc["violations"], d_doc["violations"]) == ([], [{"rule": "r", "project": "envs/dev"}])
+    assert (p_doc["total_monthly_cost"], p_doc["projected_total_monthly_cost"], d_doc["projected_total_monthly_cost"]) == (D(2), D(2), D(5))
+    assert (p_doc["past_total_monthly_cost"], p_doc["diff_total_monthly_cost"]) == (D(1), D(1))
+    assert "past_total_monthly_cost" not in d_doc
+    assert (p_doc["projects"], d_doc["projects"], p_doc["currency"]) == ([prod], [dev], "USD")
+    assert doc["resources"] == [{"address": "p", "project": "envs/prod"}, {"address": "d", "project": "envs/dev"}]  # untouched

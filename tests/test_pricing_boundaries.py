@@ -354,8 +354,9 @@ def test_subscription_capacity_above_the_base_is_noted_at_base_plus_one(key_num:
 
 
 def test_unknown_payment_type_is_priced_as_a_subscription_unknown_edition_is_not_priced() -> None:
-    result = price([instance(payment_type="Prepaid")])
+    result = price([instance(payment_type="Prepaid", file="kms.tf", line=12)])
     assert result.resources[0].notes == ["payment_type 'Prepaid' is not known; priced as a subscription"]
+    assert [(w.code, w.file, w.line) for w in result.warnings] == [("KI409", "kms.tf", 12)]
     assert result.total_monthly_cost == D(500)
     odd = price([instance(payment_type="Prepaid", product_version="9")])
     assert odd.resources[0].unpriced == [
