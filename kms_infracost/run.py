@@ -319,7 +319,8 @@ def run(options: RunOptions, *, mode: str) -> int:
     document = merge_projects(parts)
     from kms_infracost.pricing.migration import migration_document
 
-    document["migration"] = migration_document(estimates)  # the run's keys may share instances
+    if len(parts) > 1:  # one project's document has the run's section already (the same call)
+        document["migration"] = migration_document(estimates)  # the run's keys may share instances
     if enforce and mode == "check" and run_config.thresholds.get("monthly_total_all") is not None:
         violations.extend(_total_all(document, run_config, options))
     if foreign:
