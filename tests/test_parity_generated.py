@@ -12,7 +12,7 @@ an aliased provider), count and for_each on keys and on a local module (with `pr
 that decide the price (protection level, spec, status, rotation), a KMS instance (subscription or
 pay-as-you-go, editions the book prices or not) with keys inside it, key versions naming their key in every
 way the plan source follows (direct, indexed, `[each.key]`, `for_each` over the keys with `each.value.id`,
-a for-expression, a module output), annotations (API calls, service keys, peak QPS) and a usage file.
+a for-expression, a module output, `for_each` over a module), annotations (API calls, service keys, peak QPS) and a usage file.
 """
 
 from __future__ import annotations
@@ -164,9 +164,13 @@ def generate(seed: int) -> Case:
             'output "key_id" {\n  value = alicloud_kms_key.this.id\n}\n'
         )
         call = 'module "tenant" {\n  source = "./modules/keymod"\n'
-        if rng.random() < 0.5:
+        shape = rng.choice(["count", "each", "one"])
+        if shape == "count":
             call += f"  count  = {rng.randint(1, 2)}\n"
             module_ref = "module.tenant[0].key_id"
+        elif shape == "each":
+            call += f"  for_each = toset({json.dumps(sorted(rng.sample(['east', 'west', 'north'], 2)))})\n"
+            module_ref = ""
         else:
             module_ref = "module.tenant.key_id"
         if aliased and rng.random() < 0.5:
@@ -198,7 +202,13 @@ def generate(seed: int) -> Case:
             body = f"  for_each = toset({json.dumps(members)})\n\n  key_id = alicloud_kms_key.{name}[each.key].id\n"
         main.append(f'resource "alicloud_kms_key_version" "{vname}" {{\n{body}}}\n')
     if with_module and rng.random() < 0.7:
-        main.append(f'resource "alicloud_kms_key_version" "from_module" {{\n  key_id = {module_ref}\n}}\n')
+        if module_ref:
+            main.append(f'resource "alicloud_kms_key_version" "from_module" {{\n  key_id = {module_ref}\n}}\n')
+        else:
+            main.append(
+                'resource "alicloud_kms_key_version" "from_module" {\n'
+                "  for_each = module.tenant\n\n  key_id = each.value.key_id\n}\n"
+            )
     case.files["main.tf"] = "\n".join(main)
     return case
 
@@ -280,5 +290,5 @@ def test_the_generator_is_deterministic_and_covers_every_reference_style() -> No
     seen = "\n".join(text for seed in range(200) for text in generate(seed).files.values())
     for form in ("each.value.id", "tostring(i) => k.id", "module.tenant", "[count.index].id", "alicloud.second",
                  "var.region", "toset(", "kms-infracost: monthly_api_calls", "[each.key].id", "dkms_instance_id",
-                 "service_key=true", "peak_qps=", "PayAsYouGo"):
+                 "service_key=true", "peak_qps=", "PayAsYouGo", "for_each = module.tenant"):
         assert form in seen

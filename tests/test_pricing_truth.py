@@ -318,3 +318,13 @@ def test_the_hook_fast_path_names_another_providers_keys_too() -> None:
 
     result = run_subprocess("check", str(PLANS / "other_provider_only" / "main.tf"))
     assert (result.code, result.stdout) == (0, OTHER + "\n")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_key_versions_find_their_key_through_for_each_over_a_module(mode: str) -> None:
+    doc = report("key_version_module_for_each", mode)
+    assert versions(doc) == [
+        ('alicloud_kms_key_version.v["a"]', 'module.tenant["a"].alicloud_kms_key.this', D("0.99"), []),
+        ('alicloud_kms_key_version.v["b"]', 'module.tenant["b"].alicloud_kms_key.this', D("0.06"), []),
+    ]
+    assert doc["total_monthly_cost"] == D("2.1")

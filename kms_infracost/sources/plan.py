@@ -364,18 +364,22 @@ MAX_HOPS = 16
 
 class _References:
     """Which alicloud resources an attribute's expression leads to, following what the plan's configuration
-    records: `each.value` to the resource's own `for_each` expression, `module.m.out` to the module's output
-    expression, and a module's `var.x` to the argument its caller passes. Terraform lists only the
+    records: `each.value` to the resource's own `for_each` expression (`for_each = module.m` with
+    `each.value.out` to the output of the module instance with the resource's own key), `module.m.out` to the
+    module's output expression, and a module's `var.x` to the argument its caller passes. Terraform lists only the
     references of an expression, not how they combine, so every resource reached is kept (first found first).
     `local.*` values are not in the plan's configuration: a reference through a local leads nowhere here."""
 
     def __init__(self, config: _Configuration) -> None:
         self.config = config
+        self.index = ""
 
-    def of(self, res_config: Mapping[str, Any] | None, module_address: str) -> dict[str, list[str]]:
+    def of(self, res_config: Mapping[str, Any] | None, module_address: str, index: Any = None) -> dict[str, list[str]]:
+        """index: the resource instance's own key (`"a"`, 0), which `for_each = module.m` hands on."""
         out: dict[str, list[str]] = {}
         if not res_config:
             return out
+        self.index = "" if index is None else f"[{json.dumps(index)}]"
         prefix = f"{module_address}." if module_address else ""
         path = _module_path(module_address)
         for attr, expr in _d(res_config.get("expressions")).items():
@@ -405,6 +409,10 @@ class _References:
             return []
         if ref.startswith("each.") and res_config is not None:
             each = _d(res_config.get("for_each_expression"))
+            output = ref.split(".")[2] if ref.startswith("each.value.") else None
+            calls = [r for r in _l(each.get("references")) if isinstance(r, str) and re.fullmatch(r"module\.[A-Za-z_][\w-]*", r)]
+            if output and calls and self.index:  # for_each = module.m: each.value is module.m[<this key>]
+                return [x for call in calls for x in self.reference(f"{call}{self.index}.{output}", path, prefix, None, hops + 1)]
             return self.expression(each, path, prefix, None, hops + 1)
         if ref.startswith("module."):
             match = re.match(r'module\.([A-Za-z_][\w-]*)((?:\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?)\.([A-Za-z_][\w-]*)', ref)
@@ -453,7 +461,7 @@ def iter_records(
             k for k, v in _d(expressions).items() if not (isinstance(v, dict) and "constant_value" in v)
         }
         marked = {k for k, v in after_unknown.items() if v is True}
-        refs = references.of(res_config, module_address)
+        refs = references.of(res_config, module_address, change.get("index"))
         unknown = {
             k: "refers to " + ", ".join(refs[k]) if k in refs else "computed by an expression"
             for k in marked & configured
