@@ -40,12 +40,39 @@ class Result:
         return json.loads(self.stdout, parse_float=Decimal)
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
-    """The CLI through click's runner, stdout and stderr kept apart."""
+class _Flushing:
+    """The command, with stdout and stderr flushed when it ends, as a real process does on exit.
+
+    click 8.1's runner reads its capture buffers without flushing them, so a plain print(file=sys.stderr) would
+    be lost there; 8.2 flushes itself.
+    """
+
+    def __init__(self, command: Any) -> None:
+        self.command = command
+        self.name = command.name
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self.command.main(*args, **kwargs)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+
+
+def invoke_cli(args: list[str], env: dict[str, str] | None = None, catch_exceptions: bool = False) -> Any:
+    """click's runner result for the CLI, stdout and stderr kept apart on every click we allow."""
     from kms_infracost.cli import cli
 
-    runner = CliRunner()
-    result = runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1 (the lowest we allow)
+    except TypeError:
+        runner = CliRunner()  # click 8.2 and newer keep the two apart and dropped the argument
+    return runner.invoke(_Flushing(cli), args, env=env, catch_exceptions=catch_exceptions)  # type: ignore[arg-type]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
+    """The CLI through click's runner, stdout and stderr kept apart."""
+    result = invoke_cli(list(args), env=env)
     return Result(result.exit_code, result.stdout, result.stderr)
 
 

@@ -13,12 +13,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kms_infracost.cli import cli
-from tests.conftest import PLANS
+from tests.conftest import PLANS, invoke_cli
 
 EXAMPLES = int(os.environ.get("KMS_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=EXAMPLES <= 1000)
@@ -65,7 +63,7 @@ def mutated_plans(draw: st.DrawFn) -> Any:
 
 
 def _invoke(args: list[str]) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, args, catch_exceptions=True, env={"KMS_INFRACOST_DEBUG": "1"})
+    result = invoke_cli(args, env={"KMS_INFRACOST_DEBUG": "1"}, catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"uncaught {type(result.exception).__name__}: {result.exception}") from result.exception
     return result.exit_code, result.stderr
@@ -76,7 +74,7 @@ def _assert_clean(code: int, stderr: str) -> None:
     assert "Traceback" not in stderr
     assert "internal error" not in stderr, stderr
     if code == 2:
-        errors = [line for line in stderr.splitlines() if line.startswith("kms-infracost: error:") or line.startswith("Error:")]
+        errors = [line for line in stderr.splitlines() if line.startswith(("kms-infracost: error:", "Error:"))]
         assert len(errors) == 1, stderr
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
 from conftest import REPO, run_subprocess
 
 pytestmark = pytest.mark.corpus

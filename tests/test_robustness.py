@@ -48,7 +48,7 @@ def test_an_interrupted_run_exits_cleanly_and_leaves_the_old_report(tmp_path: Pa
     )
     time.sleep(1.0)  # past start-up, inside the plan load
     proc.send_signal(sig)
-    stdout, stderr = proc.communicate(timeout=60)
+    _stdout, stderr = proc.communicate(timeout=60)
     if proc.returncode == 0:
         pytest.skip("the run finished before the signal arrived on this machine")
     assert proc.returncode == code

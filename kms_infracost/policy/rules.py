@@ -65,7 +65,7 @@ def _resource_of(match: Any, document: dict[str, Any]) -> dict[str, Any] | None:
 
 def evaluate_rules(rules: list[dict[str, str]], document: dict[str, Any]) -> list[Violation]:
     from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
-    from jsonpath_ng.ext import parse
+    from jsonpath_ng.ext.parser import parse
 
     # jsonpath-ng never matches Decimal values in filters: evaluate over plain numbers
     view = plain_numbers(document)

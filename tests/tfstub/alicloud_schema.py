@@ -15,10 +15,11 @@ Types are written in the JSON form of cty types, exactly as they travel in the p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import hashlib
 import re
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from msgpack import ExtType
 
@@ -45,7 +46,7 @@ class Attr:
     sensitive: bool = False
     force_new: bool = False
     default: Any = None
-    deprecated: Optional[str] = None
+    deprecated: str | None = None
     description: str = ""
 
 
@@ -56,7 +57,7 @@ class Block:
     name: str
     nesting: int
     attrs: tuple[Attr, ...]
-    blocks: tuple["Block", ...] = ()
+    blocks: tuple[Block, ...] = ()
     min_items: int = 0
     max_items: int = 0
     force_new: bool = False
@@ -75,15 +76,15 @@ class Schema:
     # the known inputs, so that every invented value is deterministic).
     on_create: dict[str, Callable[[dict, dict], Any]] = field(default_factory=dict)
     # Argument checks: attribute name -> function returning an error message or None (values are known).
-    checks: dict[str, Callable[[Any], Optional[str]]] = field(default_factory=dict)
+    checks: dict[str, Callable[[Any], str | None]] = field(default_factory=dict)
 
-    def attr(self, name: str) -> Optional[Attr]:
+    def attr(self, name: str) -> Attr | None:
         for a in self.attrs:
             if a.name == name:
                 return a
         return None
 
-    def block(self, name: str) -> Optional[Block]:
+    def block(self, name: str) -> Block | None:
         for b in self.blocks:
             if b.name == name:
                 return b
@@ -126,8 +127,8 @@ def _key_status(state: dict) -> str:
     return "Enabled"
 
 
-def _one_of(*choices: str) -> Callable[[Any], Optional[str]]:
-    def check(value: Any) -> Optional[str]:
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
         if value is None or value in choices:
             return None
         return f"expected one of {', '.join(choices)}, got {value!r}"
@@ -135,12 +136,12 @@ def _one_of(*choices: str) -> Callable[[Any], Optional[str]]:
     return check
 
 
-def _one_of_or_empty(*choices: str) -> Callable[[Any], Optional[str]]:
+def _one_of_or_empty(*choices: str) -> Callable[[Any], str | None]:
     return _one_of("", *choices)
 
 
-def _int_between(low: int, high: int) -> Callable[[Any], Optional[str]]:
-    def check(value: Any) -> Optional[str]:
+def _int_between(low: int, high: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
         if value is None or (float(value).is_integer() and low <= value <= high):
             return None
         return f"expected an integer between {low} and {high}, got {value!r}"
@@ -148,7 +149,7 @@ def _int_between(low: int, high: int) -> Callable[[Any], Optional[str]]:
     return check
 
 
-def _rotation_interval(value: Any) -> Optional[str]:
+def _rotation_interval(value: Any) -> str | None:
     if value is None or re.fullmatch(r"[0-9]+[dhms]", str(value)):
         return None
     return f"expected a duration such as \"365d\" or \"2592000s\", got {value!r}"

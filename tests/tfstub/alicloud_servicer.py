@@ -25,16 +25,15 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Iterable
 from copy import deepcopy
-from typing import Any, Iterable, Optional
-
-import msgpack
-from msgpack import ExtType
-
-from tf.gen import tfplugin_pb2 as pb
-from tf.gen import tfplugin_pb2_grpc as rpc
+from typing import Any
 
 import alicloud_schema as S
+import msgpack
+from msgpack import ExtType
+from tf.gen import tfplugin_pb2 as pb
+from tf.gen import tfplugin_pb2_grpc as rpc
 
 UNKNOWN = ExtType(0, b"\x00")
 
@@ -103,7 +102,7 @@ def schema_pb(schema: S.Schema) -> pb.Schema:
     return pb.Schema(version=schema.version, block=_block_pb(schema.attrs, schema.blocks, schema.description))
 
 
-def _diag(summary: str, detail: str = "", attr: Optional[str] = None) -> pb.Diagnostic:
+def _diag(summary: str, detail: str = "", attr: str | None = None) -> pb.Diagnostic:
     fields: dict[str, Any] = {"severity": pb.Diagnostic.ERROR, "summary": summary, "detail": detail}
     if attr:
         fields["attribute"] = pb.AttributePath(steps=[pb.AttributePath.Step(attribute_name=attr)])
@@ -398,7 +397,7 @@ class AlicloudServicer(rpc.ProviderServicer):
         filled = self._fill(request.type_name, schema, state, lambda v: v is None, only=computed)
         return pb.ReadDataSource.Response(state=encode(filled))
 
-    def _fill(self, type_name: str, schema: S.Schema, values: dict, is_open, only: Optional[set] = None) -> dict:
+    def _fill(self, type_name: str, schema: S.Schema, values: dict, is_open, only: set | None = None) -> dict:
         state = deepcopy(values)
         context = {"region": self.region, "digest": _digest(type_name, values)}
         for name, make in schema.on_create.items():

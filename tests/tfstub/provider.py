@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
@@ -45,11 +44,10 @@ def _use_aws_schema() -> str:
     return AWS_FULL_NAME
 
 
-def main(argv: Optional[list[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     import tf.provider
-    from tf.runner import run_provider
-
     from alicloud_servicer import AlicloudServicer
+    from tf.runner import run_provider
 
     # run_provider looks ProviderServicer up in tf.provider when it starts, so this swaps in ours.
     tf.provider.ProviderServicer = AlicloudServicer  # type: ignore[misc,assignment]

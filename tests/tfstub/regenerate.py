@@ -34,9 +34,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Self
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
@@ -61,12 +62,12 @@ class FakeProvider:
     Usable as a context manager; one instance can serve many cases, also concurrently.
     """
 
-    def __init__(self, python: Optional[str] = None) -> None:
+    def __init__(self, python: str | None = None) -> None:
         self.python = python or sys.executable or "python3"
-        self._tmp: Optional[tempfile.TemporaryDirectory[str]] = None
-        self.root: Optional[Path] = None
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.root: Path | None = None
 
-    def __enter__(self) -> "FakeProvider":
+    def __enter__(self) -> Self:
         self._tmp = tempfile.TemporaryDirectory(prefix="tfstub-")
         self.root = Path(self._tmp.name)
         bin_dir = self.root / "provider"
@@ -102,13 +103,13 @@ class FakeProvider:
         self.cli_config = cli_config
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._tmp is not None:
             self._tmp.cleanup()
         self._tmp = None
         self.root = None
 
-    def env(self, extra: Optional[dict[str, str]] = None) -> dict[str, str]:
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = {
             k: v
             for k, v in os.environ.items()
@@ -224,7 +225,7 @@ def stable(plan: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in plan.items() if k not in VOLATILE_FIELDS}
 
 
-def generate(case_dir: Path, out_dir: Path, provider: Optional[FakeProvider] = None) -> Path:
+def generate(case_dir: Path, out_dir: Path, provider: FakeProvider | None = None) -> Path:
     """Write the plan of case_dir to ``out_dir/plan.json`` and return that path.
 
     Pass a shared ``FakeProvider`` when generating many cases; otherwise a temporary one is made.
@@ -251,7 +252,7 @@ def case_dirs(names: Iterable[str] = (), plans_dir: Path = PLANS_DIR) -> list[Pa
     return sorted(d for d in plans_dir.iterdir() if d.is_dir() and any(d.glob("*.tf")))
 
 
-def generate_many(cases: list[Path], out_root: Optional[Path] = None, jobs: Optional[int] = None) -> dict[str, Path]:
+def generate_many(cases: list[Path], out_root: Path | None = None, jobs: int | None = None) -> dict[str, Path]:
     """Generate each case into ``out_root/<case>/plan.json`` (default: the case directory itself)."""
     jobs = jobs or max(2, os.cpu_count() or 2)
     with FakeProvider() as provider, ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -262,7 +263,7 @@ def generate_many(cases: list[Path], out_root: Optional[Path] = None, jobs: Opti
         return {name: f.result() for name, f in futures.items()}
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("cases", nargs="*", help="case names under fixtures/plans (default: all)")
     parser.add_argument("--jobs", "-j", type=int, default=None, help="cases run at once (default: CPUs, min 2)")
