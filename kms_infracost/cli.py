@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from kms_infracost import __version__
 from kms_infracost.errors import UserError
 
 FORMAT_NAMES = ("table", "json", "markdown", "github", "sarif", "junit", "infracost-json")
@@ -131,8 +130,17 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from kms_infracost.version import version_text
+
+        click.echo(version_text())
+        ctx.exit()
+
+
 @click.group(cls=KmsGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
-@click.version_option(__version__, prog_name="kms-infracost")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and the price books' effective dates, and exit.")
 def cli() -> None:
     """Estimate Alibaba Cloud KMS costs from Terraform and fail when limits are exceeded."""
 

@@ -12,15 +12,21 @@ import pytest
 from tests.conftest import REPO, run_cli
 
 
-def test_quick_start_output_is_what_the_tool_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+def quick_start() -> tuple[list[str], str]:
+    """The README quick start's kms-infracost arguments and the output it shows (run from the repository root)."""
     readme = (REPO / "README.md").read_text()
     command_line = next(line for line in readme.splitlines() if line.startswith("python -m pip install . && kms-infracost"))
     args = shlex.split(command_line.split("&& kms-infracost", 1)[1])
     shown = readme.split("```\nPrice book", 1)[1].split("```", 1)[0]
+    return args, "Price book" + shown
+
+
+def test_quick_start_output_is_what_the_tool_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    args, shown = quick_start()
     monkeypatch.chdir(REPO)
     result = run_cli(*args)
     assert result.code == 0
-    assert result.stdout == "Price book" + shown
+    assert result.stdout == shown
 
 
 def test_annotations_on_hcl_with_file_and_line(tmp_path: Path) -> None:
