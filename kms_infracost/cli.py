@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from kms_infracost.comment.cli import comment
 from kms_infracost.errors import UserError
 
 FORMAT_NAMES = ("table", "json", "markdown", "github", "sarif", "junit", "infracost-json")
@@ -217,6 +218,9 @@ def usage_init(**kwargs: Any) -> None:
     from kms_infracost.run import usage_init as run_usage_init
 
     run_usage_init(RunOptions(**kwargs))
+
+
+cli.add_command(comment)
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -96,6 +96,18 @@ def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError("network access is disabled in kms-infracost's tests")
 
+    if request.node.get_closest_marker("loopback"):  # a server of the test's own on 127.0.0.1, nothing else
+        monkeypatch.setenv("KMS_INFRACOST_TEST_LOOPBACK", "1")
+        real_connect = socket.socket.connect
+
+        def loopback_only(self: socket.socket, address: Any) -> None:
+            if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in ("127.0.0.1", "::1", "localhost"):
+                refuse()
+            real_connect(self, address)
+
+        monkeypatch.setattr(socket.socket, "connect", loopback_only)
+        monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+        return
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
