@@ -37,3 +37,27 @@ def test_mypy_strict_finds_nothing_in_the_package() -> None:
 def test_this_repositorys_pre_commit_config_is_valid() -> None:
     done = _tool("pre_commit", "validate-config", ".pre-commit-config.yaml")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_lowest_constraints_pin_every_floor_pyproject_declares() -> None:
+    """.ci/run's lowest run installs exactly the declared floors: a dependency added or raised in pyproject.toml
+    without its line in .ci/constraints-lowest.txt would leave its floor untested."""
+    import re
+    import tomllib
+
+    from packaging.version import Version
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    floors = {}
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        found = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*(>=|==)\s*([0-9][^,;\s]*)(?:,.*)?", requirement)
+        assert found, requirement
+        if found[2] == ">=":  # an exact pin (==) is the same in both runs
+            floors[found[1].lower()] = Version(found[3])
+    pinned = {}
+    for line in (REPO / ".ci" / "constraints-lowest.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pinned[name.strip().lower()] = Version(version.strip())
+    missing = {name: floor for name, floor in floors.items() if pinned.get(name) != floor}
+    assert not missing, f"add to .ci/constraints-lowest.txt: {missing}"

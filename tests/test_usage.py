@@ -207,8 +207,8 @@ def test_rotation_interval_outside_7_to_730_days_is_an_error(interval: str) -> N
 
 
 def test_rotation_on_an_asymmetric_key_is_refused_with_a_warning() -> None:
-    from kms_infracost.sources.normalize import build_inventory
     from kms_infracost.sources.interface import ResourceRecord
+    from kms_infracost.sources.normalize import build_inventory
 
     record = ResourceRecord(
         address="alicloud_kms_key.sign",
