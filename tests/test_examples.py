@@ -9,6 +9,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from tests.conftest import PLANS, REPO, git, run_cli
+from tests.fake_forge import running
 
 
 @pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml", "pre-commit-config.yaml"])
@@ -31,14 +32,17 @@ def test_github_example_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "## KMS cost estimate" in (tmp_path / "infra" / "kms-cost.md").read_text()
 
 
+@pytest.mark.loopback
 def test_gitlab_example_command_runs_against_the_target_branch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import xml.etree.ElementTree as ET
 
     job = YAML(typ="safe").load((REPO / "examples" / "gitlab-ci.yml").read_text())["kms-cost"]
     assert job["artifacts"]["reports"]["junit"] == "kms-cost.xml"
-    command = " ".join(job["script"][-1].split()).replace("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main")
-    args = shlex.split(command)
-    assert args[:2] == ["kms-infracost", "check"]
+    (command,) = [line for line in job["script"] if line.startswith("kms-infracost diff")]
+    command = " ".join(command.split()).replace("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main")
+    assert command.endswith(" || status=$?")
+    args = shlex.split(command.removesuffix(" || status=$?"))
+    assert args[:2] == ["kms-infracost", "diff"]
 
     (tmp_path / "infra").mkdir()
     main_tf = tmp_path / "infra" / "main.tf"
@@ -58,6 +62,17 @@ def test_gitlab_example_command_runs_against_the_target_branch(tmp_path: Path, m
     (failure,) = suites.iter("failure")
     assert "raises the KMS cost by 0.99 USD" in (failure.get("message") or "")
 
+    (comment,) = [shlex.split(line) for line in job["script"] if line.startswith("kms-infracost comment")]
+    assert comment[:3] == ["kms-infracost", "comment", "gitlab"]
+    with running() as forge:
+        env = {"GITLAB_TOKEN": forge.token, "CI_SERVER_URL": forge.url, "CI_PROJECT_ID": "42", "CI_MERGE_REQUEST_IID": "3"}
+        posted = run_cli(*comment[1:], env=env)
+    assert posted.code == 0, posted.stderr
+    (note,) = forge.comments("gitlab:42!3")
+    assert note["body"].startswith("<!-- kms-infracost-comment -->\n## KMS cost estimate (kms-infracost)\n")
+    assert "raises the KMS cost by 0.99 USD" in note["body"]
+    assert job["script"][-1] == 'exit "${status:-0}"'
+
 
 def test_pre_commit_snippet_names_the_published_hooks() -> None:
     snippet = YAML(typ="safe").load((REPO / "examples" / "pre-commit-config.yaml").read_text())
@@ -67,3 +82,20 @@ def test_pre_commit_snippet_names_the_published_hooks() -> None:
     args = repo["hooks"][0]["args"]
     result = run_cli("check", *args, str(PLANS / "seed_hsm_ec_p256_singapore" / "plan.json"))
     assert result.code == 0  # 2.49 USD is under both of the snippet's limits
+
+
+@pytest.mark.parametrize(
+    ("name", "matches"),
+    [
+        ("plan.json", True), ("tfplan.json", True), ("infra/plan.json", True), ("plans/prod.tfplan.json", True),
+        ("prod-plan.json", True), ("plan_prod.json", True), ("live/prod.plan.json", True),
+        ("plants.json", False), ("explanation.json", False), ("airplane.json", False), ("planet-x.json", False),
+        ("plan.json.bak", False), ("plan.yaml", False), ("docs/plan.md", False),
+    ],
+)
+def test_the_plan_hook_picks_plan_files_only(name: str, matches: bool) -> None:
+    import re
+
+    hooks = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text())
+    (plan_hook,) = [h for h in hooks if h["id"] == "kms-infracost-plan"]
+    assert bool(re.search(plan_hook["files"], name)) is matches  # pre-commit matches with re.search
