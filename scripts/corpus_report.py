@@ -29,11 +29,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from kms_infracost import model  # noqa: E402
-from kms_infracost.errors import UserError  # noqa: E402
+from kms_infracost import model
+from kms_infracost.errors import UserError
 
 SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
-_KEY_BLOCK = re.compile(r'^[ \t]*resource[ \t]+"alicloud_kms_key"[ \t]+"([^"]+)"', re.M)
+_KEY_BLOCK = re.compile(r'^[ \t]*resource[ \t]+"alicloud_kms_key"[ \t]+"([^"]+)"', re.MULTILINE)
 
 
 @dataclass
@@ -133,7 +133,7 @@ def survey(repo_dir: Path, cache_dir: str | None = None) -> RepoResult:
             except UserError as exc:
                 result.errors.append(f"{project.name}: {exc.one_line()}")
                 continue
-            except Exception as exc:  # a crash is a bug: record it with where it happened
+            except Exception as exc:  # noqa: BLE001 - a crash is a bug: record it with where it happened
                 where = traceback.extract_tb(exc.__traceback__)[-1]
                 result.crashes.append(
                     f"{project.name}: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
