@@ -182,6 +182,7 @@ def select_projects(
     cwd: Path,
     excludes: tuple[str, ...] = (),
     entries: list[ProjectEntry] | None = None,
+    config_dir: str | None = None,
 ) -> tuple[list[Project], Survey]:
     """The projects the command line names, in the order first named, each once."""
     survey = Survey(cwd, excludes)
@@ -205,7 +206,8 @@ def select_projects(
     for path in given:
         if _plan_like(path):
             name = "-" if path == "-" else path
-            projects.setdefault(f"plan:{name}", Project(_plan_project_name(path, cwd), path, kind="plan"))
+            named = project_name(config_dir, cwd) if config_dir else _plan_project_name(path, cwd)
+            projects.setdefault(f"plan:{name}", Project(named, path, kind="plan"))
             continue
         if os.path.isdir(path):
             if _under_terraform(os.path.abspath(path)):
@@ -221,7 +223,7 @@ def select_projects(
             continue
         folder = os.path.dirname(os.path.abspath(path))
         var_file = path if path.endswith(TFVARS_SUFFIXES) and not _auto_loaded(path) else None
-        if _under_terraform(folder) or not _has_config(folder) or not _inside(folder, cwd):
+        if _under_terraform(folder) or not _has_config(folder) or not _inside(folder, cwd) or _marked_root(folder):
             add(_shown(folder, cwd), var_file)
             continue
         if context is None:
@@ -235,6 +237,16 @@ def select_projects(
     if not projects and excludes:
         raise UserError("--exclude-path removes every project; nothing left to price")
     return list(projects.values()), survey
+
+
+#: what only a root module has: terraform init's lock file and working folder, auto-loaded variable files
+_ROOT_MARKS = (".terraform.lock.hcl", ".terraform", "terraform.tfvars", "terraform.tfvars.json")
+
+
+def _marked_root(folder: str) -> bool:
+    """A folder terraform has been run in (or that sets root variables) is a root: no need to read the
+    whole repository for callers of it, which keeps the hook fast in large monorepos."""
+    return any(os.path.exists(os.path.join(folder, mark)) for mark in _ROOT_MARKS)
 
 
 def _auto_loaded(path: str) -> bool:

@@ -262,7 +262,9 @@ def run(options: RunOptions, *, mode: str) -> int:
     check_command_line(options, mode)
     run_config = load_config(options.config_file, cwd)
     _check_out_files(options)
-    projects, survey = select_projects(options.paths, cwd, options.exclude_paths, run_config.projects)
+    projects, survey = select_projects(
+        options.paths, cwd, options.exclude_paths, run_config.projects, options.config_dir
+    )
     configs = {p.name: project_settings(p, run_config, options, cwd) for p in projects}
     inventories = {p.name: load_project(p, options, configs[p.name]) for p in projects}
     base_ref = options.base_ref

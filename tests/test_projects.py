@@ -367,6 +367,11 @@ def test_a_plan_is_one_project_named_after_its_configuration_folder(
     ]
     table = run_cli("diff", "-q", "app/plan.json").stdout
     assert "-/+ alicloud_kms_key.main" in table
+    moved = planned_root / "plans"
+    moved.mkdir(exist_ok=True)
+    shutil.copy(planned_root / "app" / "plan.json", moved / "app.json")
+    named = run_cli("breakdown", "-q", "plans/app.json", "--config-dir", "app", "--format", "json").json()
+    assert [p["name"] for p in named["projects"]] == ["app"]  # the configuration folder, wherever the plan is
 
 
 @pytest.mark.terraform
