@@ -58,7 +58,11 @@ def pull_request(tmp_path: Path) -> tuple[Path, str]:
     return work, base
 
 
-def run_action(work: Path, forge: Forge, event: dict[str, object] | None, **inputs: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+def run_action(
+    work: Path, forge: Forge, event: dict[str, object] | None, install: Path | None = None, **inputs: str
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """The script as the composite step runs it; `install`: the action's checkout to install the tool from
+    (PyPI for its dependencies), else the tool of this test run."""
     runner = work.parent / "runner"
     runner.mkdir(exist_ok=True)
     event_file = runner / "event.json"
@@ -74,11 +78,14 @@ def run_action(work: Path, forge: Forge, event: dict[str, object] | None, **inpu
         GITHUB_OUTPUT=str(runner / "output.txt"),
         GITHUB_WORKSPACE=str(work),
         RUNNER_TEMP=str(runner),
-        KMS_INFRACOST_BIN=f"{sys.executable} -m kms_infracost",
         KMS_INFRACOST_CACHE_DIR=str(runner / "cache"),
-        PYTHONPATH=NO_NETWORK,
         **{f"INPUT_{key.upper()}": value for key, value in inputs.items()},
     )
+    if install is None:
+        env.update(KMS_INFRACOST_BIN=f"{sys.executable} -m kms_infracost", PYTHONPATH=NO_NETWORK)
+    else:
+        env.update(GITHUB_ACTION_PATH=str(install), INPUT_PYTHON=sys.executable)
+        env.pop("PYTHONPATH", None)
     done = subprocess.run(["bash", str(SCRIPT)], cwd=work, env=env, capture_output=True, text=True, check=False)
     assert TOKEN not in done.stdout + done.stderr
     return done, runner
@@ -150,3 +157,20 @@ def test_action_yml_runs_the_script_with_every_input() -> None:
     assert step["env"]["GITHUB_TOKEN"] == "${{ inputs.github-token }}"
     script = SCRIPT.read_text()
     assert all(f"INPUT_{name}" in script for name in names)
+
+
+@pytest.mark.network
+@pytest.mark.package
+def test_the_action_installs_the_tool_from_its_own_checkout(pull_request: tuple[Path, str], tmp_path: Path) -> None:
+    from tests.test_package import SKIP_WHEN_COPYING
+
+    checkout = tmp_path / "action"
+    shutil.copytree(REPO, checkout, ignore=SKIP_WHEN_COPYING)
+    work, base = pull_request
+    with running() as forge:
+        done, runner = run_action(work, forge, {"pull_request": {"number": 7, "base": {"sha": base}}}, install=checkout, path="infra")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith(f"::group::install kms-infracost from {checkout}\n::endgroup::\n")
+    assert (runner / "kms-infracost" / "venv" / "bin" / "kms-infracost").exists()
+    assert "comment created" in done.stdout
+    assert len(forge.comments(THREAD)) == 1
