@@ -59,7 +59,10 @@ def test_second_run_on_a_hand_edited_file_only_adds_new_keys(tmp_path: Path) -> 
 def test_instances_get_a_peak_qps_entry(tmp_path: Path) -> None:
     target = tmp_path / "usage.yml"
     run_subprocess("usage", "init", plan("kms_instance_payg_hardware"), "--usage-file", str(target))
-    assert "  'alicloud_kms_instance.hsm':\n    # peak_qps: 200  # the day's peak QPS" in target.read_text()
+    assert (
+        "  'alicloud_kms_instance.hsm':\n    # peak_qps: 0  # the day's peak per-minute average QPS, rounded up "
+        "(pay-as-you-go; spec 200 is the ceiling, not the bill)\n"
+    ) in target.read_text()
 
 
 def test_flow_style_section_is_a_clear_error_and_the_file_is_untouched(tmp_path: Path) -> None:

@@ -48,8 +48,11 @@ def entry_lines(resource: model.Resource, indent: int, address: str | None = Non
     inner = " " * (indent * 2)
     lines = [f"{pad}{_quoted(address or resource.address)}:"]
     if isinstance(resource, model.KmsInstance):
-        spec = resource.spec if resource.spec is not None else 0
-        lines.append(f"{inner}# peak_qps: {spec}  # the day's peak QPS (pay-as-you-go instances)")
+        # QPS is usage: the spec is only the ceiling (a 1,000-spec instance at full QPS is 15,000 USD a month)
+        ceiling = f"; spec {resource.spec} is the ceiling, not the bill" if resource.spec is not None else ""
+        lines.append(
+            f"{inner}# peak_qps: 0  # the day's peak per-minute average QPS, rounded up (pay-as-you-go{ceiling})"
+        )
         lines.append(f"{inner}# key_versions: 0  # versions in the instance that this configuration does not create")
         lines.append(f"{inner}# secrets: 0  # secrets in the instance that this configuration does not create")
     else:
