@@ -285,14 +285,14 @@ def run(options: RunOptions, *, mode: str) -> int:
     if not found_any and base is None and options.formats in ((), ("table",)) and not options.out_files:
         # the common pre-commit case: nothing to price, so nothing more to import
         everything = [w for p in projects for w in without(inventories[p.name].warnings, ignored_warnings(options, configs[p.name]))]
-        show_warnings(group_warnings(everything), options)
         unread = [f for f in survey.kms_files if not _read_by(f, projects)]
-        if unread:
-            print(
-                f"kms-infracost: {len(unread)} file(s) mention alicloud_kms but no root module found here "
-                f"uses them ({_shown_path(unread[0])}{', …' if len(unread) > 1 else ''}); name the root folder",
-                file=sys.stderr,
-            )
+        # "nothing found" is never a silent pass while KMS code lies below the path that no root reads
+        everything.extend(without(
+            [model.Warning("KI210", "mentions alicloud_kms but no root module found here reads it; name its root folder",
+                           file=_shown_path(f)) for f in unread],
+            ignored_warnings(options, run_config),
+        ))
+        show_warnings(group_warnings(everything), options)
         print(nothing_found(len(projects) if len(projects) > 1 else len(options.paths or (".",)), foreign))
         # another provider's keys are not a failure (a monorepo's CI runs on every plan), except under --strict
         return 1 if (unread or foreign) and options.strict and enforce else 0

@@ -37,6 +37,7 @@ CODES: dict[str, tuple[str, str]] = {
     "KI207": ("variable-type", "a module variable's value does not fit its type; used as given"),
     "KI208": ("undeclared-var", "--var names a variable the root module does not declare; ignored"),
     "KI209": ("no-terraform-files", "a directory given has no Terraform files"),
+    "KI210": ("kms-outside-roots", "a file mentions alicloud_kms but no root module found reads it (nothing priced)"),
     "KI301": ("usage-unmatched", "a usage file entry matches no resource (a typo?)"),
     "KI302": ("usage-key-not-applicable", "a usage key that the matched resource type does not read"),
     "KI303": ("unknown-usage-key", "a key the usage file does not know; ignored"),
