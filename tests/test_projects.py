@@ -413,3 +413,22 @@ def test_what_no_book_prices_is_listed_for_every_project(monorepo: Path) -> None
         ("live/staging/eu", "alicloud_kms_value_added_service.audit"),
         ("tofu", "alicloud_kms_value_added_service.audit"),
     ]
+
+
+def test_an_explicit_project_sets_its_variables_var_files_and_price_book(monorepo: Path) -> None:
+    (monorepo / "live/staging/eu/main.tf").write_text(
+        STAGING.replace("count = 2", "count = var.n") + 'variable "n" {\n  type = number\n}\n'
+        + 'variable "hsm" {\n  type = bool\n}\n'
+        + 'resource "alicloud_kms_key" "h" {\n  count            = var.hsm ? 1 : 0\n  protection_level = "HSM"\n}\n'
+    )
+    (monorepo / "live/staging/eu/hsm.tfvars").write_text("hsm = true\n")
+    (monorepo / ".kms-infracost.toml").write_text(
+        '[[projects]]\npath = "live/staging/eu"\nvars = { n = 3 }\nvar_files = ["live/staging/eu/hsm.tfvars"]\n'
+        'price_book = "kms-cn-2019"\n'
+    )
+    doc = run_cli("breakdown", "-q", "--format", "json").json()
+    assert [p["price_book"] for p in doc["projects"]] == ["kms-cn-2019"]
+    assert [r["address"] for r in doc["resources"]] == [
+        "alicloud_kms_key.app[0]", "alicloud_kms_key.app[1]", "alicloud_kms_key.app[2]", "alicloud_kms_key.h[0]",
+    ]
+    assert doc["currency"] == "CNY"
