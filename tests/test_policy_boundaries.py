@@ -348,3 +348,55 @@ def test_by_project_narrows_a_document_to_each_project() -> None:
     assert "past_total_monthly_cost" not in d_doc
     assert (p_doc["projects"], d_doc["projects"], p_doc["currency"]) == ([prod], [dev], "USD")
     assert doc["resources"] == [{"address": "p", "project": "envs/prod"}, {"address": "d", "project": "envs/dev"}]  # untouched
+
+
+def test_merged_projects_add_up_each_kind_of_warning_once() -> None:
+    from types import SimpleNamespace
+
+    from kms_infracost.document import merge_projects
+
+    a = estimate_document(price([key("alicloud_kms_key.x", region="cn-newcity", file="a.tf", line=1),
+                                 key("alicloud_kms_key.y", region="cn-newcity", file="a.tf", line=5)]))  # fmt: skip
+    b = estimate_document(price([key("alicloud_kms_key.x", region="cn-newcity", file="b.tf", line=1), key("alicloud_kms_key.w", key_spec="Weird")]))
+    merged = merge_projects([(SimpleNamespace(name="a", path="a", kind="plan"), a), (SimpleNamespace(name="b", path="b", kind="plan"), b)])
+    assert merged["warnings"] == [
+        {"code": "KI401", "name": "region-not-in-table", "message": "region cn-newcity is not in the region table; priced as mainland",
+         "count": 3, "addresses": ["alicloud_kms_key.x", "alicloud_kms_key.y"], "locations": ["a.tf:1", "a.tf:5", "b.tf:1"],
+         "projects": ["a", "b"]},
+        {"code": "KI402", "name": "spec-not-in-book", "message": "key_spec Weird is not in price book kms1-intl; priced as basic",
+         "count": 1, "addresses": ["alicloud_kms_key.w"], "locations": [], "projects": ["b"]},
+    ]  # fmt: skip
+    assert a["warnings"][0]["addresses"] == ["alicloud_kms_key.x", "alicloud_kms_key.y"]  # the parts are left as they were
+    assert a["warnings"][0]["count"] == 2
+
+
+def test_by_project_reads_items_without_a_project_as_the_root_project() -> None:
+    root = {"name": ".", "path": ".", "total_monthly_cost": D(1)}
+    other = {"name": "b", "path": "b", "total_monthly_cost": D(2)}
+    doc = {"total_monthly_cost": D(3), "projects": [root, other], "resources": [{"address": "r"}, {"address": "s", "project": "b"}]}
+    (_, r_doc), (_, b_doc) = figures.by_project(doc)
+    assert ([x["address"] for x in r_doc["resources"]], [x["address"] for x in b_doc["resources"]]) == (["r"], ["s"])
+    assert r_doc["modules"] == r_doc["account_items"] == r_doc["violations"] == []
+
+
+def test_no_increase_from_nothing_is_no_violation() -> None:
+    result = price([key(service_key=True, action=model.NOOP)])
+    assert (result.past_total_monthly_cost, result.total_monthly_cost) == (0, 0)
+    assert check_increase(result, {"monthly_increase_percent": D(0), "monthly_increase": D(0)}) == []
+
+
+def test_capacity_is_checked_for_an_instance_listed_after_its_keys() -> None:
+    resources: list[model.Resource] = [
+        key("alicloud_kms_key.a", in_instance=True, instance_address="alicloud_kms_instance.i"),
+        key("alicloud_kms_key.b", in_instance=True, instance_address="alicloud_kms_instance.i"),
+        instance(key_num=1),
+    ]
+    (violation,) = check_instance_capacity(price(resources))
+    assert (violation.address, violation.actual, violation.limit) == ("alicloud_kms_instance.i", D(2), D(1))
+
+
+def test_change_action_of_types_without_replacing_attributes() -> None:
+    from kms_infracost.pricing.diff import change_action
+
+    assert change_action(secret(), secret()) == model.NOOP
+    assert change_action(version("v", "k"), version("v", "k2")) == model.UPDATE

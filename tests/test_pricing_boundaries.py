@@ -588,3 +588,23 @@ def test_amounts_read_from_a_book_are_decimal_whatever_toml_wrote() -> None:
     assert all(isinstance(x, Decimal) for x in (dec(9), dec(2.5)))
     hardware = load_instance_book("kms3-intl").pay_as_you_go["hardware"]
     assert isinstance(hardware.instance_per_day, Decimal)
+
+
+def test_rows_for_user_and_service_keys_are_told_apart() -> None:
+    from kms_infracost.pricing.book import PriceRow
+
+    kms1 = load_book("kms1-intl")
+    rows = (PriceRow(D("0.5"), creator="user"), PriceRow(D(0), creator="service"))
+    book = PriceBook(
+        name="split", title="t", currency="USD", source="s", effective_date="2026", hosting_unit="key version",
+        api_calls_per_unit=10_000, free_api_calls_per_month=0, spec_classes=kms1.spec_classes, columns=kms1.columns,
+        hosting=rows, api=rows,
+    )  # fmt: skip
+    assert (PriceRow(D(1), creator="user").matches("HSM", "basic", "x"), PriceRow(D(1), creator="service").matches("HSM", "basic", "x")) == (True, False)
+    assert (book.hosting_price("HSM", "basic", "x"), book.api_price("basic", "x")) == (D("0.5"), D("0.5"))
+    assert (book.hosting_price("HSM", "basic", "x", "service"), book.api_price("basic", "x", "service")) == (D(0), D(0))
+    usage = model.Usage(values={"monthly_api_calls": D(10_000)}, sources={"monthly_api_calls": "test"})
+    user = estimate(model.Inventory(resources=[key()]), book, usage=lambda r: usage)
+    assert user.total_monthly_cost == D(15) + D("0.5")
+    service = estimate(model.Inventory(resources=[key(service_key=True)]), book, usage=lambda r: usage)
+    assert service.total_monthly_cost == 0

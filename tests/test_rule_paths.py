@@ -120,3 +120,9 @@ def test_normalise_path_writes_a_lone_ampersand_as_two_outside_strings(path: str
     from kms_infracost.policy.rules import normalise_path
 
     assert normalise_path(path) == normal
+
+
+def test_normalise_path_treats_only_quote_characters_as_quotes() -> None:
+    from kms_infracost.policy.rules import normalise_path
+
+    assert normalise_path("$.r[?(@.X == 1 & @.b)]") == "$.r[?(@.X == 1 && @.b)]"
