@@ -400,3 +400,40 @@ def test_change_action_of_types_without_replacing_attributes() -> None:
 
     assert change_action(secret(), secret()) == model.NOOP
     assert change_action(version("v", "k"), version("v", "k2")) == model.UPDATE
+
+
+def test_merged_projects_total_and_compare_each_project() -> None:
+    from types import SimpleNamespace
+
+    import pytest
+
+    from kms_infracost.document import merge_projects
+    from kms_infracost.errors import UserError
+
+    def project(name: str) -> SimpleNamespace:
+        return SimpleNamespace(name=name, path=f"envs/{name}", kind="plan")
+
+    a = estimate_document(replaced("RSA_2048", "EC_P256"))  # 0.99 -> 2.49
+    b = estimate_document(price([key("alicloud_kms_key.new")]))  # a new key, 0.06: no past of its own
+    merged = merge_projects([(project("a"), a), (project("b"), b)])
+    assert merged["projects"] == [
+        {"name": "a", "path": "envs/a", "kind": "plan", "price_book": "kms1-intl", "resources": 1, "total_monthly_cost": D("2.490"),
+         "projected_total_monthly_cost": D("2.490"), "past_total_monthly_cost": D("0.990"), "diff_total_monthly_cost": D("1.500")},
+        {"name": "b", "path": "envs/b", "kind": "plan", "price_book": "kms1-intl", "resources": 1, "total_monthly_cost": D("0.060"),
+         "projected_total_monthly_cost": D("0.060"), "past_total_monthly_cost": D("0.060"), "diff_total_monthly_cost": D(0)},
+    ]  # fmt: skip
+    assert [r["address"] for r in merged["resources"]] == ["alicloud_kms_key.k", "alicloud_kms_key.new"]
+    assert [m["project"] for m in merged["modules"]] == ["a", "b"]  # a part's items are named with their project
+    assert (merged["total_monthly_cost"], merged["projected_total_monthly_cost"]) == (D("2.550"), D("2.550"))
+    assert (merged["past_total_monthly_cost"], merged["diff_total_monthly_cost"], merged["diff_total_percent"]) == (D("1.050"), D("1.500"), D("142.86"))
+    assert merged["base"] == "the plan's prior state"
+    fresh = merge_projects([(project("b"), b), (project("c"), b)])
+    assert "past_total_monthly_cost" not in fresh and "past_total_monthly_cost" not in fresh["projects"][0]
+    zero = estimate_document(price([key(service_key=True, action=model.NOOP)]))
+    assert merge_projects([(project("z"), zero), (project("y"), zero)])["diff_total_percent"] is None
+    china = estimate_document(price([key(region="cn-hangzhou")], "kms-cn-2019"))
+    with pytest.raises(UserError) as caught:
+        merge_projects([(project("a"), a), (project("b"), b), (project("cn"), china)])
+    assert str(caught.value) == "projects are priced in different currencies (a (USD), b (USD), cn (CNY)); run them separately"
+    with pytest.raises(ValueError, match="^a run has at least one project$"):
+        merge_projects([])
