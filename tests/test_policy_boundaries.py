@@ -437,3 +437,64 @@ def test_merged_projects_total_and_compare_each_project() -> None:
     assert str(caught.value) == "projects are priced in different currencies (a (USD), b (USD), cn (CNY)); run them separately"
     with pytest.raises(ValueError, match="^a run has at least one project$"):
         merge_projects([])
+
+
+def test_resource_document_fields_of_a_key_and_an_instance() -> None:
+    from kms_infracost.document import resource_document
+
+    rotating = key(protection_level="HSM", key_spec="EC_P256", key_usage="SIGN/VERIFY", origin="EXTERNAL", status="Disabled",
+                   automatic_rotation="Enabled", rotation_interval="30d", rotation_days=D(30), root="envs/prod")  # fmt: skip
+    doc = resource_document(price([rotating]).resources[0])
+    assert {k: doc[k] for k in ("name", "project", "key_spec", "protection_level", "status", "key_usage", "origin",
+                                "automatic_rotation", "rotation_interval", "rotation_days", "in_instance")} == {
+        "name": "k", "project": "envs/prod", "key_spec": "EC_P256", "protection_level": "HSM", "status": "Disabled",
+        "key_usage": "SIGN/VERIFY", "origin": "EXTERNAL", "automatic_rotation": "Enabled", "rotation_interval": "30d",
+        "rotation_days": D(30), "in_instance": False,
+    }  # fmt: skip
+    assert resource_document(price([key()]).resources[0])["project"] == "."
+    box = resource_document(price([instance(payment_type="PayAsYouGo", spec=2000, key_num=3000, secret_num=100)],
+                                  usage={"alicloud_kms_instance.i": {"peak_qps": 1}}).resources[0])  # fmt: skip
+    assert {k: box[k] for k in ("payment_type", "product_version", "spec", "key_num", "secret_num")} == {
+        "payment_type": "PayAsYouGo", "product_version": "3", "spec": 2000, "key_num": 3000, "secret_num": 100,
+    }  # fmt: skip
+
+
+def test_a_replaced_resource_at_the_same_cost_is_changed() -> None:
+    result = replaced("RSA_2048", "Aliyun_SM4")  # both basic HSM: 0.99 -> 0.99
+    assert estimate_document(result)["resources"][0]["change"] == "changed"
+
+
+def test_plain_number_refuses_what_is_not_a_decimal() -> None:
+    from kms_infracost.document import plain_number
+
+    with pytest.raises(TypeError, match="^float is not JSON serializable$"):
+        plain_number(1.5)
+
+
+def test_kms1_summary_one_statement_for_the_runs_kms1_keys() -> None:
+    from kms_infracost.pricing.engine import kms1_summary
+
+    def doc(n: int, projects: list[str], priced: bool = True) -> dict:  # type: ignore[type-arg]
+        resources = [{"type": model.KEY, "address": f"alicloud_kms_key.k{i}", "project": p, "in_instance": False, "action": "create"}
+                     for i, p in enumerate(projects)]  # fmt: skip
+        resources += [
+            {"type": model.KEY, "address": "alicloud_kms_key.inside", "project": ".", "in_instance": True, "action": "create"},
+            {"type": model.KEY, "address": "alicloud_kms_key.gone", "project": ".", "in_instance": False, "action": "delete"},
+            {"type": model.INSTANCE, "address": "alicloud_kms_instance.i", "project": ".", "action": "create"},
+        ]
+        migration = {"kms1_keys": n, "currency": "USD", "end_of_service": "2025-09-30", "kms1_monthly_cost": 2.5,
+                     "priced": priced, "cheapest": "kms3-payg-software", "cheapest_monthly_cost": 135.9}  # fmt: skip
+        return {"resources": resources, "migration": migration}
+
+    one = kms1_summary(doc(1, ["."]))
+    assert [(w.code, w.address, w.message) for w in one] == [
+        ("KI501", "alicloud_kms_key.k0",
+         "KMS 1.0 ended service 2025-09-30: 1 key, 2.50 USD/month; cheapest KMS 3.0 option kms3-payg-software 135.90 USD/month (JSON: migration)"),
+    ]  # fmt: skip
+    two = kms1_summary(doc(2, ["a", "b"], priced=False))
+    assert [(w.address, w.message) for w in two] == [
+        ("a: alicloud_kms_key.k0", "KMS 1.0 ended service 2025-09-30: 2 keys, 2.50 USD/month"),
+        ("b: alicloud_kms_key.k1", "KMS 1.0 ended service 2025-09-30: 2 keys, 2.50 USD/month"),
+    ]
+    assert [w.address for w in kms1_summary(doc(2, ["a", "a"]))] == ["alicloud_kms_key.k0", "alicloud_kms_key.k1"]
+    assert kms1_summary(doc(0, [])) == [] and kms1_summary({"resources": []}) == []
