@@ -498,3 +498,27 @@ def test_kms1_summary_one_statement_for_the_runs_kms1_keys() -> None:
     ]
     assert [w.address for w in kms1_summary(doc(2, ["a", "a"]))] == ["alicloud_kms_key.k0", "alicloud_kms_key.k1"]
     assert kms1_summary(doc(0, [])) == [] and kms1_summary({"resources": []}) == []
+
+
+@pytest.mark.parametrize(
+    ("violation", "projects", "text"),
+    [
+        ({"message": "m", "project": "envs/a"}, [{"kind": "plan"}, {"kind": "hcl"}], "m (project envs/a)"),  # several projects
+        ({"message": "m", "project": "infra"}, [{"kind": "hcl"}], "m (project infra)"),  # one folder, not the working directory
+        ({"message": "m", "project": "."}, [{"kind": "hcl"}], "m"),  # the working directory itself
+        ({"message": "m", "project": "plan.json"}, [{"kind": "plan"}], "m"),  # one plan
+        ({"message": "m"}, [{"kind": "plan"}, {"kind": "hcl"}], "m"),  # a run-wide violation
+        ({"message": "m", "project": "infra"}, [], "m"),  # a document from before projects
+    ],
+)
+def test_a_violation_names_its_project_when_that_helps(violation: dict, projects: list, text: str) -> None:  # type: ignore[type-arg]
+    assert figures.said(violation, {"projects": projects}) == text
+    assert figures.said(violation, {}) == violation["message"]
+
+
+def test_region_typos_and_book_data() -> None:
+    from kms_infracost.pricing.book import book_data, region_table
+
+    table = region_table()
+    assert (table.typo_of("cn-hangzou"), table.typo_of("cn-hangzhou"), table.typo_of("xx-nowhere-9")) == ("cn-hangzhou", None, None)
+    assert book_data("kms1-intl")["name"] == "kms1-intl"
