@@ -218,3 +218,61 @@ def test_a_rule_can_fail_a_change_that_adds_kms1_keys(tmp_path: Path) -> None:
 def test_break_even_key_count(kind: str, qps: int, keys: int | None) -> None:
     options = _Options(load_instance_book("kms3-intl"), 30, 12)
     assert options.break_even(kind, qps).keys == keys
+
+
+def test_the_table_shows_one_block_after_the_totals() -> None:
+    result = run_cli("breakdown", plan("migration_software_keys"))
+    lines = result.stdout.splitlines()
+    start = lines.index(
+        "KMS 1.0 reached end of service on 2025-09-30: 3 keys outside a KMS instance, 23.51 USD a month today."
+    )
+    assert lines.index("TOTAL monthly cost: 23.51 USD") < start
+    assert lines[start + 1:start + 6] == [
+        "  kms3-payg-software: 182.70 USD a month (cheapest)",
+        "  kms3-payg-hardware: 317.70 USD a month",
+        "  kms3-subscription-software: 500.00 USD a month",
+        "  kms3-subscription-hardware: 1,799.00 USD a month",
+        ("  break-even at 3 QPS, one version per key: software: subscription from 356 keys; "
+         "hardware: pay-as-you-go at any key count"),
+    ]
+    assert result.stdout.count("reached end of service") == 1
+
+
+def test_the_table_says_when_rotation_changes_the_cheapest_and_counts_instances() -> None:
+    rotation = run_cli("breakdown", plan("migration_rotation")).stdout
+    assert "  kms3-subscription-software: 500.00 USD a month (1,000.00 USD in month 12)\n" in rotation
+    assert "  by month 12 rotation makes kms3-subscription-software the cheapest: 1,000.00 USD a month\n" in rotation
+    many = run_cli("breakdown", plan("migration_second_instance")).stdout
+    assert "  kms3-subscription-software: 1,000.00 USD a month, 2 instances (cheapest)\n" in many
+
+
+def test_the_pull_request_comment_has_the_same_block() -> None:
+    comment = run_cli("breakdown", "--format", "markdown", plan("migration_mixed")).stdout
+    block = comment[comment.index("### KMS 3.0 migration"):comment.index("<details>")]
+    assert block.splitlines() == [
+        "### KMS 3.0 migration",
+        "",
+        "KMS 1.0 reached end of service on 2025-09-30: 4 keys outside a KMS instance (2 HSM), 15.60 USD a month today.",
+        "",
+        "- kms3-payg-hardware: 303.60 USD a month (cheapest)",
+        "- kms3-payg-software+kms3-payg-hardware: 453.60 USD a month, 2 instances",
+        "- kms3-subscription-software+kms3-payg-hardware: 801.80 USD a month, 2 instances",
+        "- kms3-subscription-hardware: 1,799.00 USD a month",
+        "- kms3-payg-software+kms3-subscription-hardware: 1,950.80 USD a month, 2 instances",
+        "- kms3-subscription-software+kms3-subscription-hardware: 2,299.00 USD a month, 2 instances",
+        ("- break-even at 2 QPS, one version per key: software: subscription from 373 keys; "
+         "hardware: pay-as-you-go at any key count"),
+        "",
+    ]
+
+
+def test_no_block_without_kms1_keys_and_a_reason_where_kms3_is_unpriced() -> None:
+    for fmt in ("table", "markdown"):
+        out = run_cli("breakdown", "--format", fmt, plan("migration_keys_into_instance")).stdout
+        assert "end of service" not in out and "KMS 3.0 migration" not in out
+    china = run_cli("breakdown", "--price-book", "kms-cn-2019", plan("migration_software_keys")).stdout
+    assert (
+        "KMS 1.0 reached end of service: 3 keys outside a KMS instance, 483.36 CNY a month today.\n"
+        "  migration is not priced with price book kms-cn-2019 (CNY): the China site's KMS 3.0 instance prices "
+        "(CNY) were not found in a public, dated source (as of 2026-11)\n"
+    ) in china

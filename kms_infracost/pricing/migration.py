@@ -359,7 +359,8 @@ def _migration(project: str | None, chosen: list[Member], estimate: Estimate) ->
     pricer = _Options(instances, estimate.days_per_month, estimate.horizon_months)
     result.options = pricer.options(now, later)
     qps = pricer.peak_qps(now[0] + now[1])
-    result.break_even = [pricer.break_even(kind, qps) for kind in KINDS]
+    kinds = KINDS if now[0].versions else ("hardware",)  # software instances only for software keys
+    result.break_even = [pricer.break_even(kind, qps) for kind in kinds]
     return result
 
 

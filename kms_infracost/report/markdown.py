@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kms_infracost.report import figures
+from kms_infracost.report import figures, migration
 from kms_infracost.report.table import fmt_number
 
 #: GitHub's limit on a comment body.
@@ -178,6 +178,7 @@ def _parts(document: dict[str, Any]) -> list[Part]:
                   "| :-- | --: | --: | --: |" if diff else "| :-- | --: |",
                   Rows([_project_row(p, currency, diff) for p in projects], "projects")]
 
+    parts += migration.markdown_lines(document, text)
     details = _detail_rows(document)
     parts += [
         "",

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from kms_infracost.money import amount as fmt_money
+from kms_infracost.report import migration
 from kms_infracost.report.figures import by_project, said
 
 
@@ -130,6 +131,7 @@ def render(document: dict[str, Any], verbose: bool = False) -> str:
             f"{len(unpriced)} resource(s) not priced, or not in full (no price in the books; reasons above): "
             + ", ".join(unpriced)
         )
+    lines.extend(migration.table_lines(document))
     violations = document.get("violations", [])
     failed = [v for v in violations if not v["skipped"] and v.get("severity", "error") == "error"]
     warned = [v for v in violations if not v["skipped"] and v.get("severity", "error") != "error"]
