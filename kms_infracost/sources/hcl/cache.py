@@ -40,7 +40,10 @@ def _loads(data: bytes) -> Any:
         import json
 
         return json.loads(data)
-    return msgspec.json.decode(data)
+    try:
+        return msgspec.json.decode(data)
+    except msgspec.DecodeError as exc:  # a ValueError only in newer msgspec; the floor (0.18.4) says so too
+        raise ValueError(str(exc)) from None
 
 
 def _dumps(value: Any) -> bytes:
