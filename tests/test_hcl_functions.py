@@ -118,10 +118,10 @@ def test_functions_that_read_files_or_the_clock_are_unknown(text: str) -> None:
     assert isinstance(ev(text), Unknown)
 
 
-def test_unsupported_function_is_unknown_with_a_reason() -> None:
-    value = ev('cidrsubnet("10.0.0.0/8", 8, 1)')
+def test_a_function_terraform_does_not_have_is_unknown_with_a_reason() -> None:
+    value = ev('cidrsplit("10.0.0.0/8", 8, 1)')
     assert isinstance(value, Unknown)
-    assert value.reason == "function cidrsubnet() is not supported"
+    assert value.reason == "function cidrsplit() is not supported"
 
 
 def test_functions_in_a_configuration(tmp_path: Path) -> None:

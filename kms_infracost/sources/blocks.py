@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-_HEADER = re.compile(r'\s*resource\s+"([^"]+)"\s+"([^"]+)"\s*\{')
+#: HCL allows /* */ comments between the keyword, the labels and the brace
+_GAP = r"(?:\s|/\*.*?\*/)"
+_HEADER = re.compile(rf'\s*resource{_GAP}+"([^"]+)"{_GAP}*"([^"]+)"{_GAP}*\{{')
 _HEREDOC = re.compile(r"<<-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
 
 

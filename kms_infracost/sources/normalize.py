@@ -208,7 +208,7 @@ class _Builder:
             "region_source": region_source,
             "file": record.file,
             "line": record.line,
-            "tags": {str(k): str(v) for k, v in (tags or {}).items() if v is not None}
+            "tags": {str(k): _tag_text(v) for k, v in (tags or {}).items() if v is not None}
             if isinstance(tags, dict)
             else {},
             "assumptions": assumptions,
@@ -287,6 +287,13 @@ class _Builder:
 def _index_key(index: str) -> str:
     """`["0"]` and `[0]` alike: a for_each key made with tostring(i) names the counted instance i."""
     return index[2:-2] if index.startswith('["') and index.endswith('"]') else index[1:-1]
+
+
+def _tag_text(value: Any) -> str:
+    """A tag value as the provider's map(string) holds it: true, not True."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _first(items: list[str] | None) -> str | None:

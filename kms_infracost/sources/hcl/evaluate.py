@@ -409,6 +409,7 @@ class Evaluator:
 
     def _call(self, node: Node) -> Any:
         name, arg_nodes, expand = node[1], node[2], node[3]
+        name = name.removeprefix("core::")
         if name == "try":
             for arg in arg_nodes:
                 try:
@@ -428,7 +429,16 @@ class Evaluator:
         if "::" in name:
             return Unknown(f"provider function {name}() is not evaluated by kms-infracost")
         if name in functions.NOT_EVALUATED:
-            return Unknown(f"{name}() is not evaluated (it reads files or changes on every run)")
+            return Unknown(f"{name}() is not evaluated: {functions.NOT_EVALUATED[name]}")
+        if name == "issensitive":
+            if len(arg_nodes) != 1:
+                raise EvalError("issensitive: exactly one argument is required")
+            value = self.value(arg_nodes[0])
+            if isinstance(value, Unknown):
+                return value
+            return self.marked_sensitive(arg_nodes[0])
+        if name == "templatestring":
+            return self._templatestring(arg_nodes)
         func = functions.FUNCTIONS.get(name)
         if func is None:
             note = ("KI206", f"function {name}() is not supported by kms-infracost; its result is treated as unknown", None)
@@ -459,6 +469,38 @@ class Evaluator:
             raise EvalError(f"{name}() was given {len(args)} argument(s), which it does not take") from None
         except (ValueError, ArithmeticError, KeyError, IndexError) as exc:
             raise EvalError(f"{name}: {exc}") from None
+
+    def marked_sensitive(self, node: Node) -> bool:
+        """Whether Terraform would mark the expression's value sensitive (see ModuleInstance.sensitive)."""
+        if self.instance is not None:
+            return self.instance.sensitive(node)
+        if node[:1] == ["F"] and node[1].removeprefix("core::") in ("nonsensitive", "issensitive"):
+            return False
+        if node[:1] == ["F"] and node[1].removeprefix("core::") == "sensitive":
+            return True
+        return any(self.marked_sensitive(item) for item in node if isinstance(item, list) and item
+                   and isinstance(item[0], str))
+
+    def _templatestring(self, arg_nodes: list[Node]) -> Any:
+        """The value of a reference, rendered as a template with only the given variables in scope."""
+        if len(arg_nodes) != 2:
+            raise EvalError("templatestring: two arguments are required, a reference and an object of variables")
+        if arg_nodes[0][0] not in ("GA", "IX", "V"):
+            raise EvalError("templatestring: the first argument must be a reference to a string, not a literal")
+        source, variables = self.value(arg_nodes[0]), self.value(arg_nodes[1])
+        for value in (source, variables):
+            if isinstance(value, Unknown):
+                return value
+        if not isinstance(variables, dict):
+            raise EvalError(f"templatestring: the variables must be an object, got {describe(variables)}")
+        from kms_infracost.errors import UserError
+        from kms_infracost.sources.hcl.syntax import template_from_text
+
+        try:
+            template = template_from_text(to_string(source), "templatestring")
+        except UserError as exc:
+            raise EvalError(f"templatestring: {exc.message}") from None
+        return Evaluator(None, dict(variables)).value(template)
 
     def _conditional(self, node: Node) -> Any:
         cond = self.value(node[1])

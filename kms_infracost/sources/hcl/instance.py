@@ -310,9 +310,9 @@ class ModuleInstance:
         """
         if depth > 32 or not isinstance(node, list):
             return False
-        if node[:1] == ["F"] and node[1] == "nonsensitive":
+        if node[:1] == ["F"] and node[1].removeprefix("core::") in ("nonsensitive", "issensitive"):
             return False
-        if node[:1] == ["F"] and node[1] == "sensitive":
+        if node[:1] == ["F"] and node[1].removeprefix("core::") == "sensitive":
             return True
         if node[:1] == ["GA"] and isinstance(node[1], list) and node[1][:1] == ["V"]:
             root, name = node[1][1], node[2]

@@ -27,7 +27,8 @@ _SOURCE = re.compile(r'(?m)^[ \t]*source[ \t]*=[ \t]*"([^"\n]*)"')
 _SPECIAL = re.compile(r'[{}"#/<]')
 _IN_STRING = re.compile(r'["\\$%\n]')
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)[ \t]*\r?\n")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+#: an HCL identifier: Unicode letters (ID_Start) or _, then letters, digits, _ or -
+_NAME = re.compile(r"[^\W\d][\w-]*")
 _LABEL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)+", re.DOTALL)
 
@@ -272,8 +273,8 @@ def split_blocks(text: str) -> list[TopBlock]:
         i = end
 
 
-_ATTR_START = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=(?![=>])")
-_NESTED_START = re.compile(r'[ \t]*([A-Za-z_][A-Za-z0-9_-]*)(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][A-Za-z0-9_-]*))*[ \t]*\{')
+_ATTR_START = re.compile(r"[ \t]*([^\W\d][\w-]*)[ \t]*=(?![=>])")
+_NESTED_START = re.compile(r'[ \t]*([^\W\d][\w-]*)(?:[ \t]+(?:"[^"\n]*"|[^\W\d][\w-]*))*[ \t]*\{')
 _BODY_SPECIAL = re.compile(r'[{}"#/<\n]')
 
 

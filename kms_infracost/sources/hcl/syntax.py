@@ -37,10 +37,60 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _UNICODE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
 
 
-def _parser() -> Any:
-    from hcl2.api import parses_to_tree
+#: python-hcl2's grammar, extended where it is narrower than HCL itself. Each patch is (what the grammar
+#: says, what HCL allows); test_hcl_syntax_fidelity checks every one still applies to the installed version.
+GRAMMAR_PATCHES: tuple[tuple[str, str], ...] = (
+    # a /* */ comment is whitespace in HCL, not a line break: it may sit between labels or before a value
+    (
+        r"NL_OR_COMMENT: /\n[ \t]*/ | /#.*\n/ | /\/\/.*\n/ | /\/\*(.|\n)*?(\*\/)/",
+        (
+            "NL_OR_COMMENT: /\\n[ \\t]*/ | /#.*\\n/ | /\\/\\/.*\\n/\n"
+            "BLOCK_COMMENT: /\\/\\*(.|\\n)*?\\*\\//\n%ignore BLOCK_COMMENT"
+        ),
+    ),
+    # identifiers are Unicode (ID_Start or _, then ID_Continue or -): `locals { π = 3.14 }`
+    ("NAME : /[a-zA-Z_][a-zA-Z0-9_-]*/", "NAME : /[^\\W\\d][\\w-]*/"),
+    # built-in functions may be called by their namespaced name: `core::upper("x")`
+    (
+        "function_call : identifier (COLONS identifier COLONS identifier)? LPAR",
+        "function_call : identifier (COLONS identifier (COLONS identifier)?)? LPAR",
+    ),
+)
 
-    return parses_to_tree
+
+def patched_grammar() -> tuple[str, int]:
+    """python-hcl2's grammar text with the patches applied, and how many applied."""
+    from pathlib import Path
+
+    import hcl2
+
+    text = (Path(hcl2.__file__).parent / "hcl2.lark").read_text(encoding="utf-8")
+    applied = 0
+    for old, new in GRAMMAR_PATCHES:
+        if old in text:
+            text = text.replace(old, new)
+            applied += 1
+    return text, applied
+
+
+_PARSE: Any = None
+
+
+def _parser() -> Any:
+    """python-hcl2's Lark parser built from the patched grammar (cached by Lark in the temp folder)."""
+    global _PARSE
+    if _PARSE is None:
+        from hcl2.postlexer import PostLexer
+        from lark import Lark
+
+        grammar, _ = patched_grammar()
+        lark = Lark(grammar, parser="lalr", cache=True, propagate_positions=True, postlex=PostLexer())
+
+        def parse(text: str) -> Any:
+            return lark.parse(text + "\n")  # python-hcl2's own workaround: the grammar needs a final newline
+
+        _PARSE = parse
+    return _PARSE
 
 
 def parse_text(text: str, path: str) -> Any:
@@ -345,7 +395,7 @@ class Converter:
                 if kind in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
                     flat.append(text[1:])
                 else:
-                    flat.append(_unescape(text))
+                    flat.append(_nfc(_unescape(text)))
                 continue
             if inner.data == "interpolation":
                 flat.append(("expr", self.expr(_subtrees(inner)[0])))
@@ -402,6 +452,15 @@ def _unescape(text: str) -> str:
         return _ESCAPES.get(code, "\\" + code)
 
     return _UNICODE.sub(sub, text)
+
+
+def _nfc(text: str) -> str:
+    """HCL normalises string literals to Unicode NFC (a decomposed é is the same string as a composed one)."""
+    if text.isascii():
+        return text
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)
 
 
 def _apply_strip(flat: list[Any]) -> None:
