@@ -195,7 +195,7 @@ def f_format(spec: Any, *args: Any) -> str:
             alt = "#" if "#" in flags else ""
             return format(_int(value, "format"), f"{align}{sign}{alt}{zero}{size}{'' if verb == 'd' else verb}")
         elif verb == "f":
-            return format(Decimal(str(number(value))), f"{align}{sign}{zero}{size}.{precision or 6}f")
+            return format(_as_big_float(number(value)), f"{align}{sign}{zero}{size}.{precision or 6}f")
         else:  # e E g G
             spec = f"{align}{sign}{zero}{size}" + (f".{precision}" if precision else (".6" if verb in "eE" else ""))
             return format(float(number(value)), spec + verb)
@@ -204,6 +204,26 @@ def f_format(spec: Any, *args: Any) -> str:
         return text
 
     return _VERB.sub(sub, fmt)
+
+
+def _as_big_float(value: int | Decimal) -> Decimal:
+    """The number exactly as Terraform holds it, a 512-bit binary float, so that rounding it for %f matches:
+    %.2f of 12.345 is 12.34 and of 2.675 is 2.67 (the binary value is just below), of 0.125 is 0.12."""
+    if isinstance(value, int) or value == 0:
+        return Decimal(value)
+    from decimal import localcontext
+    from fractions import Fraction
+
+    exact = abs(Fraction(value))
+    exponent = exact.numerator.bit_length() - exact.denominator.bit_length() - 511
+    while exact / Fraction(2) ** exponent >= 2**512:
+        exponent += 1
+    while exact / Fraction(2) ** exponent < 2**511:
+        exponent -= 1
+    binary = round(exact / Fraction(2) ** exponent) * Fraction(2) ** exponent * (1 if value > 0 else -1)
+    with localcontext() as ctx:
+        ctx.prec = 1200
+        return Decimal(binary.numerator) / Decimal(binary.denominator)
 
 
 def f_formatlist(spec: Any, *args: Any) -> list[str]:
