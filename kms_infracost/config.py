@@ -25,9 +25,11 @@ THRESHOLDS = (
     "monthly_total_all",
 )
 TOP_KEYS = (
-    "price_book", "days_per_month", "default_region", "usage_file", "horizon_months", "thresholds", "rules",
-    "ignore_warnings", "projects", "hook_base_ref",
+    "price_book", "days_per_month", "default_region", "usage_file", "horizon_months", "unknown_values", "thresholds",
+    "rules", "ignore_warnings", "projects", "hook_base_ref",
 )
+#: what an unknown priced attribute is assumed to be: the provider default, or the most expensive option
+UNKNOWN_VALUES = ("default", "max")
 RULE_KEYS = ("id", "path", "message", "severity")
 PROJECT_KEYS = ("path", "var_files", "vars", "usage_file", "thresholds", "price_book")
 
@@ -53,6 +55,7 @@ class Config:
     default_region: str | None = None
     usage_file: str | None = None
     horizon_months: int = 12
+    unknown_values: str = "default"
     thresholds: dict[str, Decimal] = field(default_factory=dict)
     rules: list[dict[str, str]] = field(default_factory=list)
     #: warning codes (KI101 …) not shown or reported
@@ -204,6 +207,14 @@ def parse_config(data: dict[str, Any], path: str) -> Config:
         if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
             raise UserError(f"horizon_months must be a whole number from 1 to 120, got {months!r}", path)
         config.horizon_months = months
+    if "unknown_values" in data:
+        if data["unknown_values"] not in UNKNOWN_VALUES:
+            raise UserError(
+                f'unknown_values must be "default" or "max", got {data["unknown_values"]!r}'
+                f"{did_you_mean(str(data['unknown_values']), UNKNOWN_VALUES)}",
+                path,
+            )
+        config.unknown_values = data["unknown_values"]
     if "usage_file" in data:
         if not isinstance(data["usage_file"], str):
             raise UserError("usage_file must be a path", path)

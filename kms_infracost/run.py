@@ -121,7 +121,8 @@ def load_project(project: Project, options: RunOptions, config: Config, path: st
     if project.kind == "plan":
         from kms_infracost.sources.plan import load_plan
 
-        inventory = load_plan(where, default_region=config.default_region, config_dir=options.config_dir)
+        inventory = load_plan(where, default_region=config.default_region, config_dir=options.config_dir,
+                              unknown_values=config.unknown_values)
     else:
         from kms_infracost.sources.hcl import load_hcl
 
@@ -134,6 +135,7 @@ def load_project(project: Project, options: RunOptions, config: Config, path: st
             variables=[*options.variables, *project.variables],
             var_files=var_files,
             use_cache=not options.no_cache,
+            unknown_values=config.unknown_values,
         )
     for resource in inventory.resources:
         resource.root = project.name
@@ -182,7 +184,9 @@ def _base_side(options: RunOptions, projects: list[Project], configs: dict[str, 
         if len(projects) != 1:
             raise UserError("--base-plan compares one project; give one plan or folder with it", options.base_plan)
         base = _Base(f"plan {options.base_plan}")
-        inventory = load_plan(options.base_plan, default_region=configs[projects[0].name].default_region)
+        settings = configs[projects[0].name]
+        inventory = load_plan(options.base_plan, default_region=settings.default_region,
+                              unknown_values=settings.unknown_values)
         for resource in inventory.resources:
             resource.root = projects[0].name
         base.inventories[projects[0].name] = inventory

@@ -222,24 +222,27 @@ def test_registry_module_without_init_is_a_warning() -> None:
 # -- unknowns ----------------------------------------------------------------------------------------
 
 
+ONE = "assumed 1 instance (the fewest that still creates it; --strict fails on it)"
+
+
 def test_unknown_count_and_for_each_assume_one_instance_and_say_so() -> None:
     inventory = load_hcl([str(HCL / "unknown_count")], env={})
     found = {r.address: r.assumptions for r in inventory.resources}
     assert found == {
         "alicloud_kms_key.per_existing[0]": [
             "count is unknown (data.alicloud_kms_keys.existing is read from the cloud, not known from the "
-            "configuration); assumed 1 instance"
+            f"configuration); {ONE}"
         ],
-        "alicloud_kms_key.replica[0]": ["count is unknown (var.replicas has no value); assumed 1 instance"],
+        "alicloud_kms_key.replica[0]": [f"count is unknown (var.replicas has no value); {ONE}"],
         'alicloud_kms_key.by_id["*"]': [
             "for_each is unknown (data.alicloud_kms_keys.existing is read from the cloud, not known from the "
-            "configuration); assumed 1 instance"
+            f"configuration); {ONE}"
         ],
         "alicloud_kms_key.known": [],
     }
     # the unset variable is not a warning of its own: the count it leaves unknown is, with it as the reason
     assert [(w.code, w.address, w.message) for w in inventory.warnings if "var.replicas" in w.message] == [
-        ("KI202", "alicloud_kms_key.replica[0]", "count is unknown (var.replicas has no value); assumed 1 instance")
+        ("KI202", "alicloud_kms_key.replica[0]", f"count is unknown (var.replicas has no value); {ONE}")
     ]
 
 
@@ -265,7 +268,10 @@ def test_unknown_region_falls_back_to_default_region_with_the_reason() -> None:
         "region assumed ap-southeast-1 (default_region in config): provider alicloud region is unknown: "
         "data.alicloud_regions.current is read from the cloud, not known from the configuration"
     )
-    assert k.assumptions[1] == "key_spec unknown until apply (var.spec has no value); assumed Aliyun_AES_256"
+    assert k.assumptions[1] == (
+        "key_spec unknown until apply (var.spec has no value); assumed Aliyun_AES_256 "
+        '(the provider default; unknown_values = "max" would assume RSA_3072)'
+    )
 
 
 def test_unknown_region_is_not_taken_from_the_environment() -> None:

@@ -83,3 +83,34 @@ def test_comments_and_unicode_fixture_prices_as_terraform_planned_it() -> None:
         'alicloud_kms_key.par_équipe["paiement"]': 30,
         'alicloud_kms_key.par_équipe["recherche"]': 30,
     }
+
+
+def test_syntax_errors_are_reported_in_the_blocks_read_and_not_in_blocks_skipped(tmp_path: Path) -> None:
+    """What the README promises: errors in blocks kms-infracost reads exit 2 with file and line; an error
+    inside another provider's resource is skipped unread (terraform validate reports it)."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_instance" "web" {\n  ami = = "x"\n}\n'
+        'resource "alicloud_kms_key" "k" {\n  protection_level = "HSM"\n}\n',
+        encoding="utf-8",
+    )
+    skipped = run_cli("breakdown", str(tmp_path), "--format", "json")
+    assert skipped.code == 0, skipped.stderr
+    assert [r["protection_level"] for r in skipped.json()["resources"]] == ["HSM"]
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_instance" "web" {\n  ami = "x"\n}\n'
+        'resource "alicloud_kms_key" "k" {\n  protection_level = = "HSM"\n}\n',
+        encoding="utf-8",
+    )
+    read = run_cli("breakdown", str(tmp_path))
+    assert read.code == 2
+    assert f"{tmp_path / 'main.tf'}:5: HCL syntax error" in read.stderr
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_instance" "web" {\n  ami = "x"\n\n'
+        'resource "alicloud_kms_key" "k" {\n  protection_level = "HSM"\n}\n',
+        encoding="utf-8",
+    )
+    unbalanced = run_cli("breakdown", str(tmp_path))
+    assert unbalanced.code == 2
+    assert "HCL syntax error" in unbalanced.stderr

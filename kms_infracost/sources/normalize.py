@@ -88,15 +88,29 @@ def rotation_interval_days(text: str, address: str, file: str | None, line: int 
     return days
 
 
+#: what `unknown_values = "max"` assumes for an unknown attribute that changes a price, and why it costs most;
+#: attributes not listed cost the same whatever their value, so their provider default stays
+UNKNOWN_VALUES = ("default", "max")
+MAX_OPTIONS = {
+    "protection_level": ("HSM", "HSM hosting costs the most"),
+    "key_spec": ("RSA_3072", "an advanced spec costs the most per version and per call"),
+    "automatic_rotation": ("Enabled", "each rotation adds a billed key version"),
+    "status": ("Enabled", "an enabled key is billed"),
+}
+#: the shortest rotation interval the provider accepts: under "max", an unknown interval rotates this often
+MAX_ROTATION_INTERVAL = f"{ROTATION_MIN_DAYS}d"
+
+
 def base_address(address: str) -> str:
     """`module.a["x"].alicloud_kms_key.k[0]` -> `module.a["x"].alicloud_kms_key.k`."""
     return _INDEX.sub("", address)
 
 
 class _Builder:
-    def __init__(self, env: Mapping[str, str], default_region: str | None) -> None:
+    def __init__(self, env: Mapping[str, str], default_region: str | None, unknown_values: str = "default") -> None:
         self.env = env
         self.default_region = default_region
+        self.unknown_values = unknown_values
         self.warnings: list[model.Warning] = []
 
     def warn(self, code: str, record: ResourceRecord, text: str) -> None:
@@ -136,13 +150,23 @@ class _Builder:
         assumptions: list[str],
     ) -> Any:
         if name in record.unknown and values is record.after:
-            text = f"{name} unknown until apply ({record.unknown[name]}); assumed {default}"
+            choice, why = self.unknown_choice(name, default)
+            text = f"{name} unknown until apply ({record.unknown[name]}); assumed {choice} ({why})"
             assumptions.append(text)
             if name in PRICED_ATTRIBUTES:
                 self.warn("KI102", record, text)
-            return default
+            return choice
         value = values.get(name)
         return value if present(value) else default
+
+    def unknown_choice(self, name: str, default: Any) -> tuple[Any, str]:
+        """The value assumed for an unknown attribute, and why: the provider default, or the most expensive."""
+        most, why = MAX_OPTIONS.get(name, (default, ""))
+        if self.unknown_values == "max" and name in MAX_OPTIONS:
+            return most, f'unknown_values = "max": {why}'
+        if most != default:
+            return default, f'the provider default; unknown_values = "max" would assume {most}'
+        return default, "the provider default"
 
     def choice(
         self, record: ResourceRecord, name: str, value: str, allowed: tuple[str, ...], assumptions: list[str]
@@ -181,8 +205,19 @@ class _Builder:
             key.assumptions.append(text)
             self.warn("KI104", record, text)
             return
-        if "rotation_interval" in record.unknown:
-            text = f"rotation_interval unknown until apply ({record.unknown['rotation_interval']}); no rotation projected"
+        unknown_interval = "rotation_interval" in record.unknown
+        if self.unknown_values == "max" and (unknown_interval or "automatic_rotation" in record.unknown) and (
+            unknown_interval or key.rotation_interval is None
+        ):
+            state = f"unknown until apply ({record.unknown['rotation_interval']})" if unknown_interval else "not set"
+            text = (f"rotation_interval {state}; assumed {MAX_ROTATION_INTERVAL} "
+                    '(unknown_values = "max": the shortest interval rotates most)')
+            key.assumptions.append(text)
+            self.warn("KI102", record, text)
+            key.rotation_interval = MAX_ROTATION_INTERVAL
+        elif unknown_interval:
+            text = (f"rotation_interval unknown until apply ({record.unknown['rotation_interval']}); no rotation "
+                    f'projected (unknown_values = "max" would assume {MAX_ROTATION_INTERVAL}, the shortest)')
             key.assumptions.append(text)
             self.warn("KI104", record, text)
             return
@@ -321,8 +356,11 @@ def build_inventory(
     default_region: str | None = None,
     env: Mapping[str, str] | None = None,
     origin: str = "",
+    unknown_values: str = "default",
 ) -> model.Inventory:
-    builder = _Builder(os.environ if env is None else env, default_region)
+    """unknown_values: "default" assumes the provider default for an unknown priced attribute, "max" the most
+    expensive option (a cost gate that must not pass on an optimistic guess)."""
+    builder = _Builder(os.environ if env is None else env, default_region, unknown_values)
     resources: list[model.Resource] = []
     for record in records:
         resource = builder.build(record)

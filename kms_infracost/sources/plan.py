@@ -510,6 +510,7 @@ def load_plan(
     default_region: str | None = None,
     env: Mapping[str, str] | None = None,
     config_dir: str | None = None,
+    unknown_values: str = "default",
 ) -> model.Inventory:
     """Resources of a plan; `config_dir` (default: beside the plan, else cwd) gives them file and line."""
     data, name = read_plan_bytes(path)
@@ -517,7 +518,9 @@ def load_plan(
     folder = Path(config_dir) if config_dir else default_config_dir(path)
     odd: list[model.Warning] = []
     records = iter_records(plan, name, folder, odd)
-    inventory = build_inventory(records, default_region=default_region, env=env, origin=name)
+    inventory = build_inventory(
+        records, default_region=default_region, env=env, origin=name, unknown_values=unknown_values
+    )
     inventory.warnings[:0] = odd
     for change in _l(plan.get("resource_changes")):
         if not isinstance(change, dict):

@@ -36,6 +36,7 @@ def load_hcl(
     use_cache: bool = True,
     env: Mapping[str, str] | None = None,
     blocks_seen: list[tuple[str, int | None, str, int]] | None = None,
+    unknown_values: str = "default",
 ) -> model.Inventory:
     """The KMS resources of the root modules the paths name, as Terraform would plan them.
 
@@ -101,7 +102,11 @@ def load_hcl(
     from kms_infracost.sources.normalize import build_inventory
 
     inventory = build_inventory(
-        records, default_region=default_region, env=environ, origin=", ".join(r.dir for r in roots)
+        records,
+        default_region=default_region,
+        env=environ,
+        origin=", ".join(r.dir for r in roots),
+        unknown_values=unknown_values,
     )
     for resource in inventory.resources:
         resource.assumptions.extend(assumptions.get(resource.uid, ()))

@@ -51,6 +51,8 @@ class Scope(Protocol):
 
     def resource_shape(self, address: str) -> list[int] | dict[str, None] | str | None: ...
 
+    def sensitive(self, node: Any, depth: int = 0) -> bool: ...
+
 #: names that are not resource types
 RESERVED = frozenset({"var", "local", "each", "count", "path", "terraform", "data", "module", "self"})
 

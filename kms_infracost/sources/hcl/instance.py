@@ -99,6 +99,10 @@ class Expansion:
     key: Any = None
 
 
+#: what an unknown count or for_each is assumed to make, and why (no "most expensive" count exists)
+ONE_INSTANCE = "assumed 1 instance (the fewest that still creates it; --strict fails on it)"
+
+
 def expand(ev: Evaluator, block: Block, what: str) -> tuple[list[Expansion], str | None, str | None]:
     """The instances of a resource or module block: (instances, assumption, None) or ([], None, error).
 
@@ -109,7 +113,7 @@ def expand(ev: Evaluator, block: Block, what: str) -> tuple[list[Expansion], str
     if count_node is not None:
         value = ev.safe(count_node)
         if isinstance(value, Unknown):
-            return [Expansion("[0]", {"count": Count(0)})], f"count is unknown ({value.reason}); assumed 1 instance", None
+            return [Expansion("[0]", {"count": Count(0)})], f"count is unknown ({value.reason}); {ONE_INSTANCE}", None
         if value is None:
             return [], None, "count is null"
         try:
@@ -125,7 +129,7 @@ def expand(ev: Evaluator, block: Block, what: str) -> tuple[list[Expansion], str
         value = ev.safe(each_node)
         unknown_each = [Expansion('["*"]', {"each": Each(Unknown("each.key is unknown"), Unknown("each.value is unknown"))}, "*")]
         if isinstance(value, Unknown):
-            return unknown_each, f"for_each is unknown ({value.reason}); assumed 1 instance", None
+            return unknown_each, f"for_each is unknown ({value.reason}); {ONE_INSTANCE}", None
         if (isinstance(value, dict) or tv.is_seq(value)) and len(value) > MAX_ELEMENTS:
             raise LimitError(f"{what}: for_each has {len(value):,} elements, over the limit of {MAX_ELEMENTS:,} instances per block")
         if isinstance(value, dict):
@@ -147,7 +151,7 @@ def expand(ev: Evaluator, block: Block, what: str) -> tuple[list[Expansion], str
                 out.append(Expansion(index_text(key), {"each": Each(key, key)}, key))
             if unknowns:
                 out.append(unknown_each[0])
-                assumption = f"for_each has {unknowns} element(s) unknown until apply; assumed 1 instance for them"
+                assumption = f"for_each has {unknowns} element(s) unknown until apply; {ONE_INSTANCE} for them"
             return out, assumption, None
         if value is None:
             return [], None, "for_each is null"

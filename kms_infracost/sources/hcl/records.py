@@ -100,7 +100,9 @@ class Collector:
                 if refs:
                     references[attr] = refs
                 if isinstance(value, Unknown):
-                    unknown[attr] = value.reason
+                    # worded as the plan source words it, so both sources state the same assumption
+                    after_apply = refs and value.reason.endswith("is known only after apply")
+                    unknown[attr] = f"refers to {', '.join(refs)}" if after_apply else value.reason
                 elif value is not None:
                     after[attr] = SENSITIVE if instance.sensitive(block.body["a"][attr][0]) else plain(value)
             self.records.append(
