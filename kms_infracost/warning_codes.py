@@ -21,8 +21,13 @@ from kms_infracost.model import Warning
 #: code -> (name, what it means). Order is the README's.
 CODES: dict[str, tuple[str, str]] = {
     "KI101": ("region-assumed", "no region from the provider block or the environment; a region is assumed"),
-    "KI102": ("unknown-attribute", "a priced attribute is known only after apply; the provider default is assumed "
-                                   '(with unknown_values = "max", the most expensive option)'),
+    "KI102": (
+        "unknown-attribute",
+        (
+            'a priced attribute is known only after apply; the provider default is assumed (with unknown_values = "max", '
+            "the most expensive option)"
+        ),
+    ),
     "KI103": ("invalid-value", "a value the provider would reject; the provider default is assumed"),
     "KI104": ("rotation-not-projected", "automatic rotation is on but will not add versions as written"),
     "KI105": ("ambiguous-key-reference", "a key version or alias refers to one of several key instances"),

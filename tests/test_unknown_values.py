@@ -37,13 +37,10 @@ def test_default_assumes_the_provider_default_and_says_what_max_would_assume(sou
     assert (follower["protection_level"], follower["key_spec"], follower["monthly_cost"]) == (
         "SOFTWARE", "Aliyun_AES_256", Decimal("0.06"))
     assert follower["assumptions"] == [
-        (f'key_spec unknown until apply ({REFERS}); assumed Aliyun_AES_256 (the provider default; '
-        'unknown_values = "max" would assume RSA_3072)'),
-        (f'protection_level unknown until apply ({REFERS}); assumed SOFTWARE (the provider default; '
-        'unknown_values = "max" would assume HSM)'),
-        f"status unknown until apply ({REFERS}); assumed Enabled (the provider default)",
-        (f'automatic_rotation unknown until apply ({REFERS}); assumed Disabled (the provider default; '
-        'unknown_values = "max" would assume Enabled)'),
+        (f'key_spec unknown until apply ({REFERS}); assumed Aliyun_AES_256 (provider default)'),
+        (f'protection_level unknown until apply ({REFERS}); assumed SOFTWARE (provider default)'),
+        f"status unknown until apply ({REFERS}); assumed Enabled (provider default)",
+        (f'automatic_rotation unknown until apply ({REFERS}); assumed Disabled (provider default)'),
     ]
 
 
@@ -55,10 +52,8 @@ def test_max_assumes_the_most_expensive_option(source: str, tmp_path: Path) -> N
     assert (follower["protection_level"], follower["key_spec"], follower["spec_class"]) == ("HSM", "RSA_3072", "advanced")
     assert follower["monthly_cost"] == Decimal("2.49")  # 0.083 USD per version-day x 30 days
     assert follower["assumptions"][:2] == [
-        (f'key_spec unknown until apply ({REFERS}); assumed RSA_3072 (unknown_values = "max": an advanced spec '
-        "costs the most per version and per call)"),
-        (f'protection_level unknown until apply ({REFERS}); assumed HSM (unknown_values = "max": HSM hosting '
-        "costs the most)"),
+        f'key_spec unknown until apply ({REFERS}); assumed RSA_3072 (unknown_values="max": most expensive)',
+        f'protection_level unknown until apply ({REFERS}); assumed HSM (unknown_values="max": most expensive)',
     ]
     assert result.json()["total_monthly_cost"] == Decimal("2.55")
 
@@ -73,7 +68,7 @@ def test_max_with_a_symmetric_key_assumes_the_shortest_rotation(tmp_path: Path) 
     result = run_cli("breakdown", str(tmp_path), "--format", "json", "--config", _config(tmp_path, "max"))
     (key,) = result.json()["resources"]
     assert key["assumptions"][-1] == (
-        'rotation_interval not set; assumed 7d (unknown_values = "max": the shortest interval rotates most)'
+        'rotation_interval not set; assumed 7d (unknown_values="max": most expensive)'
     )
     plain = run_cli("breakdown", str(tmp_path), "--format", "json", "--config", _config(tmp_path, "default"))
     assert key["monthly_cost"] > plain.json()["resources"][0]["monthly_cost"]

@@ -44,7 +44,8 @@ def test_two_hundred_instances_of_one_block_are_one_line_per_kind() -> None:
     assert result.stderr.splitlines() == [
         (
             "main.tf:8: warning KI102 key_spec unknown until apply (var.spec has no value); "
-            "assumed Aliyun_AES_256 (alicloud_kms_key.many[0..199] ×200)"
+            'assumed Aliyun_AES_256 (provider default) '
+            "(alicloud_kms_key.many[0..199] ×200)"
         ),
         (
             "warning KI501 KMS 1.0 ended service 2025-09-30: 200 keys, 12.00 USD/month; cheapest KMS 3.0 option "

@@ -92,10 +92,10 @@ def rotation_interval_days(text: str, address: str, file: str | None, line: int 
 #: attributes not listed cost the same whatever their value, so their provider default stays
 UNKNOWN_VALUES = ("default", "max")
 MAX_OPTIONS = {
-    "protection_level": ("HSM", "HSM hosting costs the most"),
-    "key_spec": ("RSA_3072", "an advanced spec costs the most per version and per call"),
-    "automatic_rotation": ("Enabled", "each rotation adds a billed key version"),
-    "status": ("Enabled", "an enabled key is billed"),
+    "protection_level": "HSM",  # HSM hosting costs more than software
+    "key_spec": "RSA_3072",  # an advanced spec costs more per version and per call
+    "automatic_rotation": "Enabled",  # each rotation adds a billed key version
+    "status": "Enabled",  # an enabled key is billed, a key pending deletion is not
 }
 #: the shortest rotation interval the provider accepts: under "max", an unknown interval rotates this often
 MAX_ROTATION_INTERVAL = f"{ROTATION_MIN_DAYS}d"
@@ -161,12 +161,10 @@ class _Builder:
 
     def unknown_choice(self, name: str, default: Any) -> tuple[Any, str]:
         """The value assumed for an unknown attribute, and why: the provider default, or the most expensive."""
-        most, why = MAX_OPTIONS.get(name, (default, ""))
+        most = MAX_OPTIONS.get(name, default)
         if self.unknown_values == "max" and name in MAX_OPTIONS:
-            return most, f'unknown_values = "max": {why}'
-        if most != default:
-            return default, f'the provider default; unknown_values = "max" would assume {most}'
-        return default, "the provider default"
+            return most, 'unknown_values="max": most expensive'
+        return default, "provider default"
 
     def choice(
         self, record: ResourceRecord, name: str, value: str, allowed: tuple[str, ...], assumptions: list[str]
@@ -211,13 +209,13 @@ class _Builder:
         ):
             state = f"unknown until apply ({record.unknown['rotation_interval']})" if unknown_interval else "not set"
             text = (f"rotation_interval {state}; assumed {MAX_ROTATION_INTERVAL} "
-                    '(unknown_values = "max": the shortest interval rotates most)')
+                    '(unknown_values="max": most expensive)')
             key.assumptions.append(text)
             self.warn("KI102", record, text)
             key.rotation_interval = MAX_ROTATION_INTERVAL
         elif unknown_interval:
             text = (f"rotation_interval unknown until apply ({record.unknown['rotation_interval']}); no rotation "
-                    f'projected (unknown_values = "max" would assume {MAX_ROTATION_INTERVAL}, the shortest)')
+                    "projected (the interval decides how often)")
             key.assumptions.append(text)
             self.warn("KI104", record, text)
             return

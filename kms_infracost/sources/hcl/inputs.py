@@ -43,14 +43,13 @@ def group_roots(paths: list[str]) -> list[Root]:
 
     A file stands for its directory's root module (pre-commit passes changed files one by one);
     a .tfvars file that Terraform does not load by itself is applied to its root like --var-file.
-    Files inside `.terraform/` (installed modules) are never roots.
+    A path named here is priced even inside `.terraform/` (an installed module you want priced): only a
+    search for projects skips `.terraform/`.
     """
     import stat
 
     roots: dict[str, Root] = {}
     for path in paths:
-        if ".terraform" in path.replace("\\", "/").split("/"):
-            continue
         try:
             is_dir = stat.S_ISDIR(os.stat(path).st_mode)
         except FileNotFoundError:
