@@ -114,3 +114,13 @@ def test_syntax_errors_are_reported_in_the_blocks_read_and_not_in_blocks_skipped
     unbalanced = run_cli("breakdown", str(tmp_path))
     assert unbalanced.code == 2
     assert "HCL syntax error" in unbalanced.stderr
+
+
+def test_a_module_call_with_comments_between_its_labels_is_a_call_not_a_second_root(tmp_path: Path) -> None:
+    """The text pre-filter sees the call too, so ./m is priced once, through module.inner."""
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text('resource "alicloud_kms_key" "k" {\n  protection_level = "HSM"\n}\n')
+    (tmp_path / "main.tf").write_text('module /* shared */ "inner" {\n  source = /* here */ "./m"\n}\n')
+    result = run_cli("breakdown", str(tmp_path), "--format", "json")
+    assert result.code == 0, result.stderr
+    assert [r["address"] for r in result.json()["resources"]] == ["module.inner.alicloud_kms_key.k"]

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kms_infracost.sources.hcl.values import EvalError, describe, is_number, is_seq, normal, to_string
+from kms_infracost.sources.hcl.values import EvalError, describe, is_seq, normal, scalar_text, to_string
 
 # -- character sets --------------------------------------------------------------------------------
 
@@ -277,19 +277,9 @@ def _literal(text: str, indent: int) -> str:
     return header + "\n" + "\n".join(lines)
 
 
-def _plain_scalar(value: Any) -> str | None:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if is_number(value):
-        return to_string(value)
-    return None
-
-
 def _emit_scalar(value: Any, column: int, indent: int) -> str:
     """A scalar written at a column; continuation lines indented `indent`."""
-    plain = _plain_scalar(value)
+    plain = scalar_text(value)
     if plain is not None:
         return plain
     text = to_string(value)

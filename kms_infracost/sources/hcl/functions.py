@@ -24,10 +24,10 @@ from kms_infracost.sources.hcl.values import (
     describe,
     equal,
     find_unknown,
-    is_number,
     is_seq,
     normal,
     number,
+    scalar_text,
     to_bool,
     to_string,
 )
@@ -382,12 +382,9 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 
 def encode_json(value: Any) -> str:
     """Terraform's JSON: keys sorted, numbers written out in full, <, > and & escaped as Go escapes them."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if is_number(value):
-        return to_string(value)
+    plain = scalar_text(value)
+    if plain is not None:
+        return plain
     if isinstance(value, str):
         text = json.dumps(value, ensure_ascii=False)
         return "".join(_JSON_ESCAPES.get(ch, ch) for ch in text) if re.search("[<>&\u2028\u2029]", text) else text

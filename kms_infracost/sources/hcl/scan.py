@@ -22,8 +22,10 @@ _TOFU_TWIN = {".tf": ".tofu", ".tf.json": ".tofu.json"}
 #: top-level block types the evaluation reads; resources and data sources only when they are KMS ones.
 KEPT_BLOCKS = frozenset({"variable", "locals", "module", "output"})
 
-_MODULE_HEADER = re.compile(r'(?m)^[ \t]*module[ \t]+"([^"\n]+)"[ \t]*\{')
-_SOURCE = re.compile(r'(?m)^[ \t]*source[ \t]*=[ \t]*"([^"\n]*)"')
+#: a gap HCL allows inside a line: blanks and /* */ comments (`module /* shared */ "keys" {`)
+_GAP = r"(?:[ \t]|/\*.*?\*/)"
+_MODULE_HEADER = re.compile(rf'(?m)^[ \t]*module{_GAP}+"([^"\n]+)"{_GAP}*\{{')
+_SOURCE = re.compile(rf'(?m)^[ \t]*source{_GAP}*={_GAP}*"([^"\n]*)"')
 _SPECIAL = re.compile(r'[{}"#/<]')
 _IN_STRING = re.compile(r'["\\$%\n]')
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)[ \t]*\r?\n")

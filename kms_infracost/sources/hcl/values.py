@@ -113,6 +113,15 @@ def to_string(value: Any) -> str:
     raise EvalError(f"a string is required, got {describe(value)}")
 
 
+def scalar_text(value: Any) -> str | None:
+    """null, a bool or a number as JSON and YAML write them; None for anything else."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool) or is_number(value):
+        return to_string(value)
+    return None
+
+
 def to_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
