@@ -88,3 +88,21 @@ def test_a_wrong_unknown_values_setting_is_a_one_line_error(tmp_path: Path) -> N
     assert result.stderr.strip().splitlines()[-1].endswith(
         'unknown_values must be "default" or "max", got \'maximum\' (did you mean \'max\'?)'
     )
+
+
+def test_max_takes_the_larger_branch_of_a_count_whose_condition_is_unknown(tmp_path: Path) -> None:
+    """`count = var.ha ? 3 : 1` with no value for var.ha: one key by default, three under "max"."""
+    (tmp_path / "main.tf").write_text(
+        'provider "alicloud" {\n  region = "ap-southeast-1"\n}\nvariable "ha" {\n  type = bool\n}\n'
+        'resource "alicloud_kms_key" "k" {\n  count = var.ha ? 3 : (1)\n  protection_level = "HSM"\n}\n',
+        encoding="utf-8",
+    )
+    from kms_infracost.sources.hcl import load_hcl
+
+    plain = load_hcl([str(tmp_path)], env={}, use_cache=False)
+    assert [r.address for r in plain.resources] == ["alicloud_kms_key.k[0]"]
+    most = load_hcl([str(tmp_path)], env={}, use_cache=False, unknown_values="max")
+    assert [r.address for r in most.resources] == [f"alicloud_kms_key.k[{i}]" for i in range(3)]
+    assert most.resources[0].assumptions == [
+        'count is unknown (a condition is unknown: var.ha has no value); assumed 3 (unknown_values="max": the larger branch)'
+    ]

@@ -68,6 +68,7 @@ def load_hcl(
                     )
                 continue
             run = Run(loader, root.dir, {}, environ)
+            run.unknown_values = unknown_values
             if not loader.relevant(root.dir, run.module_dir):
                 warnings.extend(_uninstalled(run, root.dir, ()))
                 continue

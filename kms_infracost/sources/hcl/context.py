@@ -45,6 +45,8 @@ class Run:
         #: terraform.workspace: Terraform takes it from TF_WORKSPACE when set
         self.workspace = env.get("TF_WORKSPACE") or "default"
         self.modules_json: dict[str, str] | None = None
+        #: "max": an unknown count chosen by a conditional takes its larger branch (config unknown_values)
+        self.unknown_values = "default"
 
     def warn(
         self, code: str, text: str, address: str | None = None, file: str | None = None, line: int | None = None

@@ -103,6 +103,24 @@ class Expansion:
 ONE_INSTANCE = "assumed 1 instance (the fewest that still creates it; --strict fails on it)"
 
 
+def largest_count(ev: Evaluator, node: Any) -> int | None:
+    """The larger branch of a count chosen by an unknown condition (`var.ha ? 3 : 1`), when every branch is a
+    known whole number; None otherwise. What unknown_values = "max" assumes for such a count."""
+    if node[0] == "P":
+        return largest_count(ev, node[1])
+    if node[0] != "C":
+        value = ev.safe(node)
+        if isinstance(value, Unknown) or value is None:
+            return None
+        try:
+            n = tv.number(value)
+        except EvalError:
+            return None
+        return n if isinstance(n, int) and n >= 0 else None
+    branches = [largest_count(ev, node[2]), largest_count(ev, node[3])]
+    return None if None in branches else max(b for b in branches if b is not None)
+
+
 def expand(ev: Evaluator, block: Block, what: str) -> tuple[list[Expansion], str | None, str | None]:
     """The instances of a resource or module block: (instances, assumption, None) or ([], None, error).
 
@@ -113,6 +131,13 @@ def expand(ev: Evaluator, block: Block, what: str) -> tuple[list[Expansion], str
     if count_node is not None:
         value = ev.safe(count_node)
         if isinstance(value, Unknown):
+            most = largest_count(ev, count_node) if getattr(ev.instance.run, "unknown_values", "") == "max" else None
+            if most is not None and most <= MAX_ELEMENTS:
+                return (
+                    [Expansion(f"[{i}]", {"count": Count(i)}, i) for i in range(most)],
+                    f'count is unknown ({value.reason}); assumed {most} (unknown_values="max": the larger branch)',
+                    None,
+                )
             return [Expansion("[0]", {"count": Count(0)})], f"count is unknown ({value.reason}); {ONE_INSTANCE}", None
         if value is None:
             return [], None, "count is null"
