@@ -522,3 +522,46 @@ def test_region_typos_and_book_data() -> None:
     table = region_table()
     assert (table.typo_of("cn-hangzou"), table.typo_of("cn-hangzhou"), table.typo_of("xx-nowhere-9")) == ("cn-hangzhou", None, None)
     assert book_data("kms1-intl")["name"] == "kms1-intl"
+
+
+def test_the_estimate_document_says_each_total_item_and_book_by_its_name() -> None:
+    from kms_infracost import __version__
+    from kms_infracost.document import SCHEMA_VERSION
+    from kms_infracost.pricing.book import load_book, load_instance_book
+
+    added = model.OtherKmsResource(address="alicloud_kms_value_added_service.v", type="alicloud_kms_value_added_service", name="v", region="cn-hangzhou")
+    china = estimate_document(price([key(region="cn-hangzhou"), added], "kms-cn-2019", {"alicloud_kms_key.k": {"monthly_api_calls": 30_000}}))
+    book = load_book("kms-cn-2019")
+    assert {k: v for k, v in china.items() if k not in ("resources", "migration", "warnings")} == {
+        "schema_version": SCHEMA_VERSION, "tool_version": __version__,
+        "price_book": {"name": "kms-cn-2019", "title": book.title, "currency": "CNY", "effective_date": "2019-08-26",
+                       "source": book.source, "sources": [dict(s) for s in book.sources]},
+        "instance_price_book": None, "days_per_month": 30, "currency": "CNY", "total_monthly_cost": D("6.6"), "horizon_months": 12,
+        "projected_total_monthly_cost": D("6.6"),
+        "account_items": [{"name": "Free API calls (20,000 per month, account-wide)", "unit": "10k calls", "quantity": D(2),
+                           "unit_price": D("-0.6"), "monthly_cost": D("-1.2"), "note": ""}],
+        "modules": [{"root": "", "address": "", "keys": 1, "monthly_cost": D("7.8")}],
+        "unpriced": [{"address": "alicloud_kms_value_added_service.v", "root": "", "priced_in_part": False,
+                      "reasons": ["a KMS value-added service is billed by Alibaba Cloud, but no price book here has its price; not priced"]}],
+        "violations": [],
+    }  # fmt: skip
+    assert china["migration"]["kms1_keys"] == 1
+    intl = estimate_document(price([key(rotation_days=D(30))]))
+    instances = load_instance_book("kms3-intl")
+    assert intl["instance_price_book"] == {"name": "kms3-intl", "title": instances.title, "currency": "USD",
+                                           "effective_date": instances.effective_date, "source": instances.source,
+                                           "sources": [dict(s) for s in instances.sources]}  # fmt: skip
+    assert (intl["total_monthly_cost"], intl["projected_total_monthly_cost"]) == (D("0.060"), D("0.720"))
+
+
+def test_grouping_keeps_an_empty_instance_and_modules_of_two_roots_apart() -> None:
+    resources: list[model.Resource] = [instance(), key("alicloud_kms_key.a"), key("alicloud_kms_key.a", root="envs/prod")]
+    result = price(resources)
+    assert [p.resource.uid for p in grouped(result.resources)] == [("", "alicloud_kms_instance.i"), ("", "alicloud_kms_key.a"), ("envs/prod", "alicloud_kms_key.a")]
+    assert [(m["root"], m["address"], m["keys"]) for m in estimate_document(result)["modules"]] == [("", "", 1), ("envs/prod", "", 1)]
+
+
+def test_china_book_says_versions_add_nothing_when_only_usage_gives_versions() -> None:
+    result = price([key(region="cn-hangzhou")], "kms-cn-2019", {"alicloud_kms_key.k": {"key_versions": 3}})
+    assert result.resources[0].notes == ["kms-cn-2019 charges per key, not per version: versions add nothing"]
+    assert result.total_monthly_cost == D("6.0")
