@@ -608,3 +608,12 @@ def test_rows_for_user_and_service_keys_are_told_apart() -> None:
     assert user.total_monthly_cost == D(15) + D("0.5")
     service = estimate(model.Inventory(resources=[key(service_key=True)]), book, usage=lambda r: usage)
     assert service.total_monthly_cost == 0
+
+
+def test_instances_keep_their_fee_on_the_past_side_and_in_the_projected_month() -> None:
+    before = instance(key_num=1000)
+    updated = instance(key_num=1000, action=model.UPDATE, before=before, spec=1000)
+    result = price([updated, key(rotation_days=D(30))])
+    assert result.resources[0].past_monthly_cost == D(500)
+    assert result.projected[0].monthly_cost == D(500)
+    assert result.projected_total_monthly_cost == D(500) + D("0.72")
