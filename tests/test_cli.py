@@ -24,7 +24,7 @@ def test_check_fails_over_the_per_key_limit_naming_key_amount_and_limit() -> Non
     result = run_cli("check", plan("seed_hsm_ec_p256_singapore"), "--max-per-key", "2.48")
     assert result.code == 1
     assert (
-        "FAIL [monthly_per_key] alicloud_kms_key.signing costs 2.49 USD a month, over the per-key limit of 2.48 USD"
+        "[monthly_per_key] alicloud_kms_key.signing costs 2.49 USD a month, over the per-key limit of 2.48 USD"
         in result.stdout
     )
 
@@ -32,7 +32,7 @@ def test_check_fails_over_the_per_key_limit_naming_key_amount_and_limit() -> Non
 def test_check_fails_over_the_total_limit() -> None:
     result = run_cli("check", plan("count_and_for_each"), "--max-total", "1.22")
     assert result.code == 1
-    assert "FAIL [monthly_total] total KMS cost 1.23 USD a month is over the limit of 1.22 USD" in result.stdout
+    assert "[monthly_total] total KMS cost 1.23 USD a month is over the limit of 1.22 USD" in result.stdout
 
 
 def test_thresholds_from_pyproject(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,7 +100,7 @@ def test_formats_and_out_files_that_do_not_pair_are_an_error(args: list[str], me
 def test_soft_fail_reports_but_exits_zero() -> None:
     result = run_cli("check", plan("seed_hsm_ec_p256_singapore"), "--max-per-key", "1", "--soft-fail")
     assert result.code == 0
-    assert "FAIL [monthly_per_key]" in result.stdout
+    assert "[monthly_per_key]" in result.stdout
 
 
 def test_out_file_gets_the_report_and_stdout_stays_empty(tmp_path: Path) -> None:

@@ -56,13 +56,13 @@ def test_increase_limits_just_under_and_just_over(flag: str, limit: str, code: i
         assert result.code == code, (command, result.stdout)
     if code:
         rule = flag.removeprefix("--max-").replace("-", "_")
-        assert f"FAIL [monthly_{rule}]" in result.stdout
+        assert f"[monthly_{rule}]" in result.stdout
 
 
 def test_increase_message_names_amounts_and_limit() -> None:
     result = run_cli("check", plan("replace_spec"), "--max-increase", "1")
     assert (
-        "FAIL [monthly_increase] this change raises the KMS cost by 2.43 USD a month (0.06 USD -> 2.49 USD), "
+        "[monthly_increase] this change raises the KMS cost by 2.43 USD a month (0.06 USD -> 2.49 USD), "
         "over the limit of 1.00 USD"
     ) in result.stdout
 

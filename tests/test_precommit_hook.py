@@ -98,8 +98,8 @@ def test_hook_fails_on_an_expensive_configuration_and_prints_the_violation(tmp_p
     result = _try_repo(repo, pre_commit_home)
     assert result.returncode == 1
     assert "Failed" in result.stdout
-    assert "FAIL [monthly_per_key] alicloud_kms_key.signing costs 2.49 USD a month, over the per-key limit of 1.00 USD" in result.stdout
-    assert "FAIL [monthly_total] total KMS cost 2.55 USD a month is over the limit of 2.00 USD" in result.stdout
+    assert "[monthly_per_key] alicloud_kms_key.signing costs 2.49 USD a month, over the per-key limit of 1.00 USD" in result.stdout
+    assert "[monthly_total] total KMS cost 2.55 USD a month is over the limit of 2.00 USD" in result.stdout
 
 
 def test_hook_passes_when_no_file_has_kms_resources(tmp_path: Path, pre_commit_home: Path) -> None:
@@ -113,7 +113,7 @@ def test_plan_hook_on_a_committed_plan(tmp_path: Path, pre_commit_home: Path) ->
     repo = _repo(tmp_path, pre_commit_home, {"plans/tfplan.json": Path(plan("seed_hsm_ec_p256_singapore")).read_text()})
     result = _try_repo(repo, pre_commit_home, "kms-infracost-plan")
     assert result.returncode == 1
-    assert "FAIL [monthly_per_key] alicloud_kms_key.signing costs 2.49 USD a month" in result.stdout
+    assert "[monthly_per_key] alicloud_kms_key.signing costs 2.49 USD a month" in result.stdout
 
 
 def test_committed_config_runs_with_pre_commit_run(tmp_path: Path, pre_commit_home: Path) -> None:

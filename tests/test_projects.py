@@ -120,10 +120,12 @@ def test_the_table_groups_by_project_with_subtotals_and_names_the_failing_projec
     lines = result.stdout.splitlines()
     assert [line.split()[-1] for line in lines if line.startswith("  subtotal")] == ["9.05", "0.12", "0.06"]
     assert "TOTAL monthly cost: 9.23 USD" in lines
-    assert lines[-1] == (
-        "  FAIL [monthly_per_key] module.disk.alicloud_kms_key.this costs 8.06 USD a month, "
+    # failures first, located, naming the project
+    assert lines[2] == (
+        "modules/kms/main.tf:6: [monthly_per_key] module.disk.alicloud_kms_key.this costs 8.06 USD a month, "
         "over the per-key limit of 1.00 USD (project live/prod)"
     )
+    assert lines[-1] == "1 check failed (monthly_per_key): listed at the top"
 
 
 def test_a_changed_file_selects_only_its_projects(monorepo: Path) -> None:

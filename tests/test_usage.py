@@ -151,7 +151,7 @@ def test_projected_threshold_and_horizon() -> None:
     assert run_cli("check", plan("rotation"), "--max-projected-total", "2.22").code == 0
     result = run_cli("check", plan("rotation"), "--max-projected-total", "2.21")
     assert result.code == 1
-    assert "FAIL [projected_monthly_total] projected KMS cost in month 12 is 2.22 USD, over the limit of 2.21 USD" in result.stdout
+    assert "[projected_monthly_total] projected KMS cost in month 12 is 2.22 USD, over the limit of 2.21 USD" in result.stdout
     doc = json_of(plan("rotation"), "--horizon-months", "6")
     assert doc["projected_total_monthly_cost"] == D("1.14")  # 3 x 6 x 0.06 + 0.06
 

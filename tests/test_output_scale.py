@@ -1,0 +1,70 @@
+"""What people read at scale: a 250-key repository in the terminal and the hook, a 5,000-key PR comment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+PROVIDER = 'provider "alicloud" {\n  region = "cn-hangzhou"\n}\n'
+
+
+def _repository_of_250_keys(folder: Path) -> list[str]:
+    """A count = 200 block of software keys plus 50 HSM keys in 50 files; the HSM keys are over a per-key limit."""
+    (folder / "main.tf").write_text(PROVIDER + '\nresource "alicloud_kms_key" "many" {\n  count = 200\n}\n')
+    files = ["main.tf"]
+    for i in range(1, 51):
+        name = f"hsm_{i:02d}.tf"
+        (folder / name).write_text(f'resource "alicloud_kms_key" "hsm_{i:02d}" {{\n  protection_level = "HSM"\n}}\n')
+        files.append(name)
+    (folder / ".kms-infracost.toml").write_text("[thresholds]\nmonthly_per_key = 0.5\n")
+    return files
+
+
+def test_a_failing_hook_run_over_250_keys_is_short_and_locates_every_failure() -> None:
+    files = _repository_of_250_keys(Path.cwd())
+    result = run_cli("check", *files)  # what pre-commit passes: the changed files
+    assert result.code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 65
+    failures = [f"hsm_{i:02d}.tf:1: [monthly_per_key] alicloud_kms_key.hsm_{i:02d} costs 0.99 USD a month, "
+                "over the per-key limit of 0.50 USD" for i in range(1, 51)]
+    assert lines[2:52] == failures  # first, one line each, file:line
+    assert lines[53:] == [
+        "Most expensive of 250                 Region, spec                        USD/mo",
+        "-" * 80,
+        "+ alicloud_kms_key.many[0..199] ×200  cn-hangzhou SOFTW…E Aliyun_AES_256   12.00",
+        "+ alicloud_kms_key.hsm_01             cn-hangzhou HSM Aliyun_AES_256        0.99",
+        "+ alicloud_kms_key.hsm_02             cn-hangzhou HSM Aliyun_AES_256        0.99",
+        "+ alicloud_kms_key.hsm_03             cn-hangzhou HSM Aliyun_AES_256        0.99",
+        "+ alicloud_kms_key.hsm_04             cn-hangzhou HSM Aliyun_AES_256        0.99",
+        "-" * 80,
+        "(51 rows in the full table: -v shows it, --format json has every resource)",
+        "TOTAL monthly cost: 61.50 USD",
+        "250 key(s) priced at 0 API calls (no usage given): set monthly_api_calls in a usage file to include them.",
+        "50 checks failed (monthly_per_key): listed at the top",
+    ]
+    assert max(len(x) for x in lines) <= 160
+    # one end-of-service summary for the run, never a note per key
+    assert result.stderr == (
+        "warning KI501 KMS 1.0 ended service 2025-09-30: 250 keys, 61.50 USD/month; cheapest KMS 3.0 option "
+        "kms3-payg-hardware 495.00 USD/month (JSON: migration)\n"
+    )
+    assert "end of service" not in result.stdout
+
+
+def test_verbose_shows_the_full_table_with_instances_collapsed() -> None:
+    files = _repository_of_250_keys(Path.cwd())
+    lines = run_cli("check", "-v", *files).stdout.splitlines()
+    many = [x for x in lines if "alicloud_kms_key.many" in x]
+    assert many == ["+ alicloud_kms_key.many[0..199] ×200     cn-hangzhou SOFTWARE Aliyun_AES_256      12.00"]
+    assert sum(1 for x in lines if x.startswith("+ alicloud_kms_key.hsm_")) == 50
+    assert "    Key hosting (software, basic), each  30 version-day x 0.002                    0.06" in lines
+
+
+def test_a_short_table_fits_80_columns() -> None:
+    Path("main.tf").write_text(PROVIDER + 'resource "alicloud_kms_key" "k" {\n  protection_level = "HSM"\n}\n')
+    lines = run_cli("breakdown", "main.tf").stdout.splitlines()
+    start = lines.index(next(x for x in lines if x.startswith("Resource")))
+    table = lines[start:lines.index("TOTAL monthly cost: 0.99 USD")]
+    assert len(table) == 6 and max(len(x) for x in table) <= 80
