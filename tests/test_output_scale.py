@@ -68,3 +68,32 @@ def test_a_short_table_fits_80_columns() -> None:
     start = lines.index(next(x for x in lines if x.startswith("Resource")))
     table = lines[start:lines.index("TOTAL monthly cost: 0.99 USD")]
     assert len(table) == 6 and max(len(x) for x in table) <= 80
+
+
+def test_the_pr_comment_for_a_generated_plan_of_5000_keys(tmp_path: Path) -> None:
+    import importlib.util
+    import json
+    import re
+
+    from tests.conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("bench_plans", REPO / "benchmarks" / "plans.py")
+    assert spec and spec.loader
+    plans = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plans)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plans.build(100_000)))  # 5% of the resources are keys: 5,000
+    result = run_cli("check", str(path), "--format", "markdown", "--max-per-key", "0.5")
+    text = result.stdout
+    assert result.code == 1
+    assert len(text.encode("utf-16-le")) // 2 <= 65_536
+    assert text.startswith("## KMS cost estimate (kms-infracost)\n\n**Monthly cost: 1,850.31 USD**\n")
+    assert "| **Total** | 1,850.31 USD |" in text
+    # counts agree with what is shown: each cut table says how many rows the JSON report has beyond it
+    failed = int(re.search(r"### ([\d,]+) checks failed", text).group(1).replace(",", ""))  # type: ignore[union-attr]
+    listed = text.count("- `monthly_per_key`:")
+    more = re.search(r"_([\d,]+) more violations in the JSON report", text)
+    assert more and listed + int(more.group(1).replace(",", "")) == failed == 1_667
+    assert "<summary>Assumptions and unpriced items: 1 kind, 5,000 places</summary>" in text
+    assert "KI501 KMS 1.0 ended service 2025-09-30: 5,000 keys" in text
+    assert text.index("### 1,667 checks failed") < text.index("### Resources") < text.index("<details>")

@@ -81,9 +81,10 @@ def test_markdown_delete_shows_total_before_after_and_the_removed_key(in_repo: N
     assert "| delete | `alicloud_kms_key.retire` | 0.99 USD | - | -0.99 USD |" in changed
     assert "alicloud_kms_key.keep" not in changed  # no-op rows stay out of the changed table
     details = text.split("<details>")[1]
-    assert "<summary>Cost breakdown: 2 resources</summary>" in details
-    assert "| `alicloud_kms_key.keep` | no-op | cn-hangzhou | Aliyun_AES_256 SOFTWARE | 0.06 USD |" in details
-    assert "| &nbsp;&nbsp;Key hosting (software, basic) | | | 30 version-day × 0.002 | 0.06 USD |" in details
+    # a diff's details list what changes; the unchanged key is counted and left to the JSON report
+    assert "<summary>Cost breakdown: 2 resources, 1 changed listed (1 unchanged in the JSON report)</summary>" in details
+    assert "| `alicloud_kms_key.retire` | delete | cn-hangzhou | RSA_2048 HSM | 0.00 USD |" in details
+    assert "alicloud_kms_key.keep" not in details
     assert "Total: 0.06 USD a month." in details
     assert text.rstrip().endswith("</details>")
 
@@ -111,7 +112,7 @@ def test_markdown_lists_failures_then_warnings_before_the_tables(in_repo: None) 
     # keys inside the instance are listed right after it, marked as its members
     assert (
         "| create | `alicloud_kms_instance.small` | - | 500.00 USD | +500.00 USD |\n"
-        "| create | ↳ `alicloud_kms_key.inside[0]` | - | 0.00 USD | 0.00 USD |\n"
+        "| create | ↳ `alicloud_kms_key.inside[0..3] ×4` | - | 0.00 USD | 0.00 USD |\n"
     ) in text
 
 
@@ -175,10 +176,10 @@ def test_markdown_stays_under_githubs_comment_limit_with_a_note_on_what_was_left
     shown = text.count("| create | `module.tenant")
     assert 0 < shown < 5_000
     assert (
-        f"_{5_000 - shown:,} more resources not shown: a GitHub comment holds at most 65,536 characters. "
-        "Run kms-infracost with --format table or --format json for all of them._"
+        f"_{5_000 - shown:,} more resources in the JSON report (--format json): a GitHub comment holds at most "
+        "65,536 characters._"
     ) in text
-    assert "_10,000 more breakdown rows not shown" in text  # the collapsed details (two rows a key) gave way first
+    assert "more breakdown rows in the JSON report" in text
     assert text.rstrip().endswith("</details>")
 
 

@@ -646,7 +646,7 @@ def kms1_summary(document: dict[str, Any]) -> list[model.Warning]:
     ]
     n, currency = migration["kms1_keys"], migration["currency"]
     message = (
-        f"KMS 1.0 ended service {migration['end_of_service']}: {n} key{'' if n == 1 else 's'}, "
+        f"KMS 1.0 ended service {migration['end_of_service']}: {n:,} key{'' if n == 1 else 's'}, "
         f"{amount(Decimal(str(migration['kms1_monthly_cost'])))} {currency}/month"
     )
     if migration.get("priced") and migration.get("cheapest"):

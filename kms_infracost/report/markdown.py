@@ -80,12 +80,15 @@ def _spec(res: dict[str, Any]) -> str:
 
 
 def _changed_rows(document: dict[str, Any]) -> list[str]:
+    """Rows of what the change creates, changes or deletes; the instances of one block that cost the same
+    are one row (`many[0..199] ×200`) with their summed amounts."""
+    from kms_infracost.report.table import _collapsed
+
     currency = document["currency"]
     rows = []
     shown: set[str] = set()
-    for res in document["resources"]:
-        if res["action"] == "no-op" or res.get("change") == "unchanged":
-            continue
+    changed = [r for r in document["resources"] if not (r["action"] == "no-op" or r.get("change") == "unchanged")]
+    for res, count in _collapsed(changed):
         inside = res.get("instance_address")
         if inside and inside in shown:
             name = f"↳ {code(res['address'])}"
@@ -96,24 +99,34 @@ def _changed_rows(document: dict[str, Any]) -> list[str]:
         if len(document.get("projects", ())) > 1:
             name = f"{code(res['project'])} {name}"
         shown.add(res["address"])
-        after = "-" if res["action"] == "delete" else figures.money(res["monthly_cost"], currency)
-        before = figures.money(res.get("past_monthly_cost"), currency)
-        delta = figures.signed_money(res["diff_monthly_cost"], currency)
+        after = "-" if res["action"] == "delete" else figures.money(res["monthly_cost"] * count, currency)
+        past = res.get("past_monthly_cost")
+        before = figures.money(None if past is None else past * count, currency)
+        delta = figures.signed_money(res["diff_monthly_cost"] * count, currency)
         rows.append(f"| {res['action']} | {name} | {before} | {after} | {delta} |")
     return rows
 
 
 def _detail_rows(document: dict[str, Any]) -> list[str]:
+    from kms_infracost.report.table import _collapsed
+
     currency = document["currency"]
     rows = []
-    for res in document["resources"]:
+    diff = figures.has_past(document)  # a diff's details list what changes; the JSON report has the rest
+    for res, count in _collapsed([r for r in document["resources"] if not (diff and r.get("change") == "unchanged")]):
         name = ("↳ " if res.get("instance_address") else "") + code(res["address"])
-        monthly = figures.money(res["monthly_cost"], currency)
+        if len(document.get("projects", ())) > 1:
+            name = f"{code(res['project'])} {name}"
+        monthly = figures.money(res["monthly_cost"] * count, currency)
         rows.append(f"| {name} | {res['action']} | {res.get('region') or ''} | {_spec(res)} | {monthly} |")
+        each = ", each" if count > 1 else ""
         for c in res["cost_components"]:
             quantity = f"{fmt_number(c['quantity'])} {c['unit']} × {fmt_number(c['unit_price'])}"
             source = f" ({text(c['usage_source'])})" if c.get("usage_source") else ""
-            rows.append(f"| &nbsp;&nbsp;{text(c['name'])} | | | {text(quantity)}{source} | {figures.money(c['monthly_cost'], currency)} |")
+            rows.append(
+                f"| &nbsp;&nbsp;{text(c['name'] + each)} | | | {text(quantity)}{source} | "
+                f"{figures.money(c['monthly_cost'], currency)} |"
+            )
         for note in res.get("notes", []):
             rows.append(f"| &nbsp;&nbsp;_{text(note)}_ | | | | |")
     for item in document.get("account_items", []):
@@ -143,6 +156,17 @@ def _parts(document: dict[str, Any]) -> list[Part]:
         f"({book['currency']}, effective {book['effective_date']}), {document['days_per_month']}-day month"
         + (f"; compared with {text(document['base'])}." if figures.has_past(document) and document.get("base") else "."),
     ]
+    sums: dict[str, Any] = {
+        k: document[k] for k in ("total_monthly_cost", "past_total_monthly_cost", "diff_total_monthly_cost") if k in document
+    }
+    projects: list[dict[str, Any]] = document.get("projects") or [{"name": ".", **sums}]
+    diff = figures.has_past(document)
+    total: dict[str, Any] = {"name": "Total", **sums}
+    parts += ["", "| Project | Previous | New | Diff |" if diff else "| Project | Monthly |",
+              "| :-- | --: | --: | --: |" if diff else "| :-- | --: |",
+              Rows([_project_row(p, currency, diff) for p in projects], "projects"),
+              _project_row(total, currency, diff).replace("`Total`", "**Total**")]
+    parts += _chart(document, projects)
     for title, items in (
         ("failed", figures.failed(document)),
         ("warning", figures.warned(document)),
@@ -152,9 +176,9 @@ def _parts(document: dict[str, Any]) -> list[Part]:
             continue
         n = len(items)
         heading = {
-            "failed": f"### {n} check{'' if n == 1 else 's'} failed",
-            "warning": f"### {n} warning{'' if n == 1 else 's'}",
-            "skipped": f"### {n} skipped (accepted with a reason)",
+            "failed": f"### {n:,} check{'' if n == 1 else 's'} failed",
+            "warning": f"### {n:,} warning{'' if n == 1 else 's'}",
+            "skipped": f"### {n:,} skipped (accepted with a reason)",
         }[title]
         parts += ["", heading, "", Rows(_violation_rows(items), "violations")]
 
@@ -171,19 +195,13 @@ def _parts(document: dict[str, Any]) -> list[Part]:
     unchanged = sum(1 for r in document["resources"] if r.get("change") == "unchanged")
     if figures.has_past(document) and unchanged:
         parts += ["", f"{unchanged:,} unchanged resource{'' if unchanged == 1 else 's'} not listed."]
-    projects = document.get("projects", [])
-    if len(projects) > 1:
-        diff = figures.has_past(document)
-        parts += ["", "| Project | Before | After | Change |" if diff else "| Project | Monthly |",
-                  "| :-- | --: | --: | --: |" if diff else "| :-- | --: |",
-                  Rows([_project_row(p, currency, diff) for p in projects], "projects")]
 
     parts += migration.markdown_lines(document, text)
     details = _detail_rows(document)
     parts += [
         "",
         "<details>",
-        f"<summary>Cost breakdown: {len(document['resources']):,} resource{'' if len(document['resources']) == 1 else 's'}</summary>",
+        f"<summary>Cost breakdown: {_breakdown_count(document)}</summary>",
         "",
         "| Resource | Action | Region | Spec / quantity | Monthly |",
         "| :-- | :-- | :-- | :-- | --: |",
@@ -191,19 +209,64 @@ def _parts(document: dict[str, Any]) -> list[Part]:
         "",
         f"Total: {figures.money(document['total_monthly_cost'], currency)} a month.",
     ]
+    parts += ["", "</details>"]
     warnings = document.get("warnings", [])
-    if warnings:
+    if warnings:  # assumptions the estimate rests on, one line per kind with its count
         from kms_infracost.warning_codes import line
 
-        parts += ["", "Warnings:", "", Rows([f"- {text(line(w))}" for w in warnings], "warnings")]
-    parts += ["", "</details>"]
+        places = sum(w["count"] for w in warnings)
+        parts += [
+            "",
+            "<details>",
+            f"<summary>Assumptions and unpriced items: {len(warnings):,} kind{'' if len(warnings) == 1 else 's'}, "
+            f"{places:,} place{'' if places == 1 else 's'}</summary>",
+            "",
+            Rows([f"- {text(line(w, 10**6))}" for w in warnings], "kinds of assumption"),
+            "",
+            "</details>",
+        ]
     return parts
+
+
+def _breakdown_count(document: dict[str, Any]) -> str:
+    n = len(document["resources"])
+    text = f"{n:,} resource{'' if n == 1 else 's'}"
+    unchanged = sum(1 for r in document["resources"] if r.get("change") == "unchanged")
+    if figures.has_past(document) and unchanged:
+        text += f", {n - unchanged:,} changed listed ({unchanged:,} unchanged in the JSON report)"
+    return text
+
+
+def _chart(document: dict[str, Any], projects: list[dict[str, Any]]) -> list[Part]:
+    """A small mermaid chart where looking beats reading: the bill's growth as rotation adds versions, or
+    how the cost splits between projects."""
+    currency = document["currency"]
+    projected = document.get("projected_total_monthly_cost")
+    now = document["total_monthly_cost"]
+    if projected is not None and projected > now:
+        month = document.get("horizon_months", 12)
+        return [
+            "", "```mermaid", "xychart-beta",
+            f'    title "Monthly cost as rotation adds key versions ({currency})"',
+            f'    x-axis ["month 1", "month {month}"]',
+            f'    y-axis "{currency} per month"',
+            f"    bar [{figures.plain_amount(now)}, {figures.plain_amount(projected)}]",
+            "```",
+        ]
+    costly = [p for p in projects if p["total_monthly_cost"] > 0]
+    if len(costly) > 1:
+        slices = [f'    "{p["name"]}" : {figures.plain_amount(p["total_monthly_cost"])}' for p in costly[:12]]
+        rest = sum((p["total_monthly_cost"] for p in costly[12:]), costly[0]["total_monthly_cost"] * 0)
+        if len(costly) > 12:
+            slices.append(f'    "{len(costly) - 12} more projects" : {figures.plain_amount(rest)}')
+        return ["", "```mermaid", f"pie title Monthly cost by project ({currency})", *slices, "```"]
+    return []
 
 
 def _note(dropped: int, what: str) -> str:
     return (
-        f"_{dropped:,} more {what} not shown: a GitHub comment holds at most {GITHUB_COMMENT_LIMIT:,} characters. "
-        "Run kms-infracost with --format table or --format json for all of them._"
+        f"_{dropped:,} more {what} in the JSON report (--format json): a GitHub comment holds at most "
+        f"{GITHUB_COMMENT_LIMIT:,} characters._"
     )
 
 
@@ -221,18 +284,31 @@ def _fit(parts: list[Part], budget: int) -> str:
     fixed = sum(length(p) + 1 for p in parts if isinstance(p, str))
     groups = [p for p in parts if isinstance(p, Rows)]
     room = budget - fixed - sum(length(_note(max(len(g.rows), 1), g.what)) + 3 for g in groups)
+    # no table may take more than 40% of the room while another still wants some: with thousands of
+    # failures the resources and the assumptions still show their first rows
+    need = [sum(length(r) + 1 for r in g.rows) for g in groups]
+    share = [0] * len(need)
+    left = room
+    for i in sorted(range(len(need)), key=need.__getitem__):  # small tables whole first
+        share[i] = max(min(need[i], room * 2 // 5, left), 0)
+        left -= share[i]
+    for i, n in enumerate(need):
+        extra = min(n - share[i], max(left, 0))
+        share[i] += extra
+        left -= extra
     out: list[str] = []
     for part in parts:
         if isinstance(part, str):
             out.append(part)
             continue
+        budget_left = share[groups.index(part)]
         kept = 0
         for row in part.rows:
             cost = length(row) + 1
-            if cost > room:
+            if cost > budget_left:
                 break
             out.append(row)
-            room -= cost
+            budget_left -= cost
             kept += 1
         if kept < len(part.rows):
             out += ["", _note(len(part.rows) - kept, part.what)]
