@@ -97,3 +97,22 @@ def test_the_pr_comment_for_a_generated_plan_of_5000_keys(tmp_path: Path) -> Non
     assert "<summary>Assumptions and unpriced items: 1 kind, 5,000 places</summary>" in text
     assert "KI501 KMS 1.0 ended service 2025-09-30: 5,000 keys" in text
     assert text.index("### 1,667 checks failed") < text.index("### Resources") < text.index("<details>")
+
+
+def test_the_readme_shows_a_real_failing_hook_run_and_its_comment(monkeypatch: object) -> None:
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ kms-infracost check infra/main.tf infra/ledger.tf infra/payments.tf\n", 1)[1].split("```", 1)[0]
+    comment = readme.split("```markdown\n## KMS cost estimate", 1)[1].split("\n```\n", 1)[0]
+    root = Path.cwd()
+    (root / "infra").mkdir()
+    (root / "infra" / "main.tf").write_text(PROVIDER + '\nresource "alicloud_kms_key" "disks" {\n  count = 60\n}\n')
+    for name in ("payments", "ledger"):
+        (root / "infra" / f"{name}.tf").write_text(f'resource "alicloud_kms_key" "{name}" {{\n  protection_level = "HSM"\n}}\n')
+    (root / ".kms-infracost.toml").write_text("[thresholds]\nmonthly_per_key = 0.5\n")
+    files = ("infra/main.tf", "infra/ledger.tf", "infra/payments.tf")
+    result = run_cli("check", *files)
+    assert result.code == 1
+    assert shown == result.stderr + result.stdout
+    assert "## KMS cost estimate" + comment + "\n" == run_cli("check", *files, "--format", "markdown").stdout
