@@ -88,7 +88,6 @@ def test_the_pr_comment_for_a_generated_plan_of_5000_keys(tmp_path: Path) -> Non
     assert result.code == 1
     assert len(text.encode("utf-16-le")) // 2 <= 65_536
     assert text.startswith("## KMS cost estimate (kms-infracost)\n\n**Monthly cost: 1,850.31 USD**\n")
-    assert "| **Total** | 1,850.31 USD |" in text
     # counts agree with what is shown: each cut table says how many rows the JSON report has beyond it
     failed = int(re.search(r"### ([\d,]+) checks failed", text).group(1).replace(",", ""))  # type: ignore[union-attr]
     listed = text.count("- `monthly_per_key`:")

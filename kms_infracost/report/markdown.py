@@ -162,10 +162,11 @@ def _parts(document: dict[str, Any]) -> list[Part]:
     projects: list[dict[str, Any]] = document.get("projects") or [{"name": ".", **sums}]
     diff = figures.has_past(document)
     total: dict[str, Any] = {"name": "Total", **sums}
-    parts += ["", "| Project | Previous | New | Diff |" if diff else "| Project | Monthly |",
-              "| :-- | --: | --: | --: |" if diff else "| :-- | --: |",
-              Rows([_project_row(p, currency, diff) for p in projects], "projects"),
-              _project_row(total, currency, diff).replace("`Total`", "**Total**")]
+    if len(projects) > 1:  # one project: the monthly cost line above says it all
+        parts += ["", "| Project | Previous | New | Diff |" if diff else "| Project | Monthly |",
+                  "| :-- | --: | --: | --: |" if diff else "| :-- | --: |",
+                  Rows([_project_row(p, currency, diff) for p in projects], "projects"),
+                  _project_row(total, currency, diff).replace("`Total`", "**Total**")]
     parts += _chart(document, projects)
     for title, items in (
         ("failed", figures.failed(document)),
