@@ -26,7 +26,7 @@ def test_a_failing_hook_run_over_250_keys_is_short_and_locates_every_failure() -
     result = run_cli("check", *files)  # what pre-commit passes: the changed files
     assert result.code == 1
     lines = result.stdout.splitlines()
-    assert len(lines) == 65
+    assert len(lines) == 74
     failures = [f"hsm_{i:02d}.tf:1: [monthly_per_key] alicloud_kms_key.hsm_{i:02d} costs 0.99 USD a month, "
                 "over the per-key limit of 0.50 USD" for i in range(1, 51)]
     assert lines[2:52] == failures  # first, one line each, file:line
@@ -42,6 +42,15 @@ def test_a_failing_hook_run_over_250_keys_is_short_and_locates_every_failure() -
         "(51 rows in the full table: -v shows it, --format json has every resource)",
         "TOTAL monthly cost: 61.50 USD",
         "250 key(s) priced at 0 API calls (no usage given): set monthly_api_calls in a usage file to include them.",
+        "",
+        "KMS 1.0 reached end of service on 2025-09-30: 250 keys outside a KMS instance (50 HSM), 61.50 USD a month today.",
+        "  kms3-payg-hardware: 495.00 USD a month (cheapest)",
+        "  kms3-payg-software+kms3-payg-hardware: 630.00 USD a month, 2 instances",
+        "  kms3-subscription-software+kms3-payg-hardware: 815.00 USD a month, 2 instances",
+        "  kms3-subscription-hardware: 1,799.00 USD a month",
+        "  kms3-payg-software+kms3-subscription-hardware: 2,114.00 USD a month, 2 instances",
+        "  kms3-subscription-software+kms3-subscription-hardware: 2,299.00 USD a month, 2 instances",
+        "  break-even at 0 QPS, one version per key: software: subscription from 406 keys; hardware: pay-as-you-go at any key count",
         "50 checks failed (monthly_per_key): listed at the top",
     ]
     assert max(len(x) for x in lines) <= 160
@@ -50,7 +59,7 @@ def test_a_failing_hook_run_over_250_keys_is_short_and_locates_every_failure() -
         "warning KI501 KMS 1.0 ended service 2025-09-30: 250 keys, 61.50 USD/month; cheapest KMS 3.0 option "
         "kms3-payg-hardware 495.00 USD/month (JSON: migration)\n"
     )
-    assert "end of service" not in result.stdout
+    assert result.stdout.count("end of service") == 1  # the run's one migration block, never a note per key
 
 
 def test_verbose_shows_the_full_table_with_instances_collapsed() -> None:
