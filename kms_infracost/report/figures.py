@@ -9,7 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kms_infracost.money import amount as fmt_money
+from kms_infracost.money import money
+
+#: money is re-exported: the reports call figures.money
+__all__ = ['CHECK_TITLES', 'by_project', 'check_title', 'failed', 'has_past', 'money', 'outcome', 'percent', 'plain_amount', 'posix_path', 'said', 'signed_money', 'skipped', 'total_change', 'warned']
 
 #: Names of the built-in checks, for formats that describe a check and not only a result of it.
 CHECK_TITLES = {
@@ -23,11 +26,6 @@ CHECK_TITLES = {
 }
 
 
-def money(amount: Decimal | None, currency: str) -> str:
-    """2 decimals and the currency; a non-zero amount too small for 2 decimals keeps its digits."""
-    if amount is None:
-        return "-"
-    return f"{fmt_money(amount)} {currency}"
 
 
 def plain_amount(amount: Decimal) -> str:
