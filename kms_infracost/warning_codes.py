@@ -70,6 +70,8 @@ CODES: dict[str, tuple[str, str]] = {
 SHOWN_ADDRESSES = 3
 #: no warning line is longer than this unless -v
 MAX_LINE = 160
+#: how much of a message a long location may never squeeze out (the location is shortened from the left instead)
+MIN_MESSAGE = 90
 
 
 def known(code_or_name: str) -> str | None:
@@ -154,9 +156,13 @@ def line(entry: dict[str, Any], width: int = MAX_LINE) -> str:
 
     The message is kept whole when it fits: the addresses give way first, then the message is cut.
     """
-    where = f"{entry['locations'][0]}: " if entry["locations"] else ""
-    head = f"{where}warning {entry['code']} "
     message = str(entry["message"])
+    where = f"{entry['locations'][0]}: " if entry["locations"] else ""
+    room = width - len(where) - len("warning KI000 ")
+    if room < min(len(message), MIN_MESSAGE):  # a long checkout path must not push the message out of the line
+        keep = max(width - len("warning KI000 ") - min(len(message), MIN_MESSAGE) - 1, 20)
+        where = "…" + where[-keep:]
+    head = f"{where}warning {entry['code']} "
     tails = _tails(entry)
     for tail in tails:
         if len(head) + len(message) + len(tail) <= width:

@@ -172,6 +172,17 @@ CASES = [
 ]
 
 
+def _cut_from(expected: str, shown: str) -> bool:
+    """shown is expected, or expected with a long location cut at the left and/or the end cut, marked "…"."""
+    left, right = shown.startswith("…"), shown.endswith("…") and shown != "…"
+    core = shown[1 if left else 0 : -1 if right else None]
+    if left:  # the addresses after the message may have given way too
+        return core in expected and len(core) >= 90
+    if right:
+        return expected.startswith(core)
+    return shown == expected
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input(case: Case, tmp_path: Path) -> None:
     args = case.setup(tmp_path)
@@ -187,7 +198,7 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
         json.loads(result.stdout)  # a whole report, never half of one
         if expected:  # a line longer than 160 characters (a long temporary path) is cut with "…"
             lines = result.stderr.splitlines()
-            assert any(x == expected or (x.endswith("…") and expected.startswith(x[:-1])) for x in lines), result.stderr
+            assert any(_cut_from(expected, x) for x in lines), result.stderr
             assert all(len(x) <= 160 for x in lines), result.stderr
 
 

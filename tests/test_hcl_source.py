@@ -162,8 +162,8 @@ def test_module_not_installed_is_a_warning_naming_terraform_init() -> None:
     assert inventory.warnings == [
         Warning(
             "KI201",
-            "module 'terraform-alicloud-modules/kms/alicloud' not installed (run `terraform init`); "
-            "KMS resources it declares are not priced",
+            "run `terraform init`: module 'terraform-alicloud-modules/kms/alicloud' is not installed, "
+            "so KMS resources it declares are not priced",
             "module.kms", str(HCL / "module_not_installed" / "main.tf"), 5,
         )
     ]
@@ -212,8 +212,8 @@ def test_registry_module_without_init_is_a_warning() -> None:
     assert inventory.warnings == [
         Warning(
             "KI201",
-            "module 'alibaba/kms/alicloud' not installed (run `terraform init`); KMS resources it declares "
-            "are not priced",
+            "run `terraform init`: module 'alibaba/kms/alicloud' is not installed, so KMS resources it "
+            "declares are not priced",
             "module.kms", str(HCL / "registry_module" / "main.tf"),
         )
     ]

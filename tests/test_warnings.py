@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kms_infracost import warning_codes
 from kms_infracost.addresses import collapse
 from kms_infracost.warning_codes import CODES
 from tests.conftest import REPO, plan, run_cli
@@ -141,3 +142,17 @@ def test_the_kms1_summary_is_one_entry_for_a_run_of_several_projects(tmp_path: P
     (summary,) = [w for w in result.json()["warnings"] if w["code"] == "KI501"]
     assert summary["count"] == 2
     assert summary["message"].startswith("KMS 1.0 ended service 2025-09-30: 2 keys, 0.12 USD/month;")
+
+
+def test_a_long_checkout_path_shortens_the_location_not_the_advice() -> None:
+    from kms_infracost.sources.hcl.context import not_installed
+
+    message = not_installed("terraform-alicloud-modules/kms/alicloud")
+    for depth in (10, 60, 120, 300):
+        where = "/" + "/".join(["checkout"] * (depth // 9)) + "/live/prod/main.tf:5"
+        entry = {"code": "KI201", "message": message, "count": 1, "addresses": ["module.kms"], "locations": [where]}
+        text = warning_codes.line(entry)
+        assert len(text) <= 160
+        assert "run `terraform init`: module 'terraform-alicloud-modules/kms/alicloud'" in text, text
+        assert "/live/prod/main.tf:5: warning KI201 " in text, text
+        assert text.startswith("…") == (len(where) > 160 - len("warning KI201 ") - 90 - 2), text

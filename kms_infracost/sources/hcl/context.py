@@ -13,7 +13,7 @@ from kms_infracost.sources.hcl.config import Loader, is_local_source, read_modul
 
 def not_installed(source: str) -> str:
     """The warning for a registry or git module that `terraform init` has not installed."""
-    return f"module {source!r} not installed (run `terraform init`); KMS resources it declares are not priced"
+    return f"run `terraform init`: module {source!r} is not installed, so KMS resources it declares are not priced"
 
 
 class RawString:
