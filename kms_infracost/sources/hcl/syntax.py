@@ -84,7 +84,8 @@ def _parser() -> Any:
         from lark import Lark
 
         grammar, _ = patched_grammar()
-        lark = Lark(grammar, parser="lalr", cache=True, propagate_positions=True, postlex=PostLexer())
+        # no propagate_positions: filling every tree's meta costs a third of the parse; lines come from tokens
+        lark = Lark(grammar, parser="lalr", cache=True, postlex=PostLexer())
 
         def parse(text: str) -> Any:
             return lark.parse(text + "\n")  # python-hcl2's own workaround: the grammar needs a final newline
@@ -437,8 +438,15 @@ class Converter:
 
 
 def _line(tree: Any) -> int | None:
-    meta = getattr(tree, "meta", None)
-    return getattr(meta, "line", None) if meta is not None and not getattr(meta, "empty", True) else None
+    """The line of a tree's first token (attributes and blocks start with their name)."""
+    if not _is_tree(tree):
+        line = getattr(tree, "line", None)
+        return line if isinstance(line, int) else None
+    for child in tree.children:  # an empty subtree has no position: the next child gives it, as Lark's meta does
+        line = _line(child)
+        if line is not None:
+            return line
+    return None
 
 
 def _unescape(text: str) -> str:
