@@ -95,6 +95,9 @@ class Estimate:
     horizon_months: int = 12
     projected: list[PricedResource] = field(default_factory=list)
     projected_account_items: list[AccountItem] = field(default_factory=list)
+    #: what later stages work out from this estimate once, however many documents show it (the migration
+    #: section: a project's own document and the run's); never copied by dataclasses.replace
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def projected_total_monthly_cost(self) -> Decimal:

@@ -12,10 +12,10 @@ more. Pay-as-you-go instances bill each key version and the daily peak QPS inste
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
+from functools import cached_property
 
 from kms_infracost import model
 from kms_infracost.money import amount
@@ -52,6 +52,19 @@ class Holding:
             self.monthly_api_calls + other.monthly_api_calls,
             self.rotating + other.rotating,
         )
+
+
+def _total(holdings: Iterable[Holding]) -> Holding:
+    """The sum of some holdings, added field by field in one pass (no Holding made per step)."""
+    keys = versions = rotating = 0
+    version_days = calls = ZERO
+    for h in holdings:
+        keys += h.keys
+        versions += h.versions
+        version_days += h.version_days
+        calls += h.monthly_api_calls
+        rotating += h.rotating
+    return Holding(keys, versions, version_days, calls, rotating)
 
 
 @dataclass(frozen=True)
@@ -101,11 +114,11 @@ class Option:
     assumptions: list[str]
     projected_items: list[Line]
 
-    @property
+    @cached_property
     def monthly_cost(self) -> Decimal:
         return sum((i.monthly_cost for i in self.items), ZERO)
 
-    @property
+    @cached_property
     def projected_monthly_cost(self) -> Decimal:
         return sum((i.monthly_cost for i in self.projected_items), ZERO)
 
@@ -137,7 +150,6 @@ class Migration:
     #: why no option is priced (no KMS 3.0 book for this site); None when priced
     not_priced: str | None = None
     assumptions: list[str] = field(default_factory=list)
-    projects: list[Migration] = field(default_factory=list)
 
     @property
     def cheapest(self) -> Option | None:
@@ -182,7 +194,8 @@ def members(estimate: Estimate) -> list[Member]:
         else:
             hsm = getattr(resource, "protection_level", "") == "HSM"
         future = later.get(id(priced), priced)
-        found.append(Member(priced, future, hsm, _holding(priced, per), _holding(future, per)))
+        now = _holding(priced, per)
+        found.append(Member(priced, future, hsm, now, now if future is priced else _holding(future, per)))
     return found
 
 
@@ -215,9 +228,14 @@ class _Options:
         self.days = Decimal(days)
         self.horizon = horizon
         self.currency = book.currency
+        self._qps: dict[Decimal, int] = {}
 
     def peak_qps(self, holding: Holding) -> int:
-        return _ceil(holding.monthly_api_calls / (self.days * SECONDS_PER_DAY))
+        calls = holding.monthly_api_calls
+        qps = self._qps.get(calls)
+        if qps is None:
+            qps = self._qps[calls] = _ceil(calls / (self.days * SECONDS_PER_DAY))
+        return qps
 
     def qps_assumption(self, holding: Holding, qps: int, price: Decimal) -> str:
         if not holding.monthly_api_calls:
@@ -296,9 +314,10 @@ class _Options:
                 one = self.place(payment, kind, all_now, all_later)
                 found.append(Option(f"kms3-{payment}-{kind}", [one.placement], one.items, one.assumptions, one.projected_items))
         if now[0].versions and now[1].versions:
-            for (soft_pay, _), (hard_pay, _) in itertools.product(PAYMENT_TYPES, PAYMENT_TYPES):
-                soft = self.place(soft_pay, "software", now[0], later[0])
-                hard = self.place(hard_pay, "hardware", now[1], later[1])
+            # each half placed once per payment type, then paired every way
+            softs = [(pay, self.place(pay, "software", now[0], later[0])) for pay, _ in PAYMENT_TYPES]
+            hards = [(pay, self.place(pay, "hardware", now[1], later[1])) for pay, _ in PAYMENT_TYPES]
+            for (soft_pay, soft), (hard_pay, hard) in ((s, h) for s in softs for h in hards):
                 found.append(
                     Option(
                         f"kms3-{soft_pay}-software+kms3-{hard_pay}-hardware",
@@ -336,11 +355,8 @@ class _Options:
 def _migration(project: str | None, chosen: list[Member], estimate: Estimate) -> Migration:
     book, instances = estimate.book, estimate.instance_book
     keys = [m for m in chosen if isinstance(m.priced.resource, model.KmsKey)]
-    now = (sum((m.now for m in chosen if not m.hsm), Holding()), sum((m.now for m in chosen if m.hsm), Holding()))
-    later = (
-        sum((m.projected for m in chosen if not m.hsm), Holding()),
-        sum((m.projected for m in chosen if m.hsm), Holding()),
-    )
+    now = (_total(m.now for m in chosen if not m.hsm), _total(m.now for m in chosen if m.hsm))
+    later = (_total(m.projected for m in chosen if not m.hsm), _total(m.projected for m in chosen if m.hsm))
     result = Migration(
         project=project,
         kms1_keys=len(keys),
@@ -379,20 +395,25 @@ def _project_name(estimate: Estimate) -> str:
     return next((p.resource.root for p in estimate.resources if p.resource.root), ".")
 
 
-def migrate(estimates: Sequence[Estimate]) -> Migration | None:
-    """The KMS 1.0 keys of a run's projects (one estimate each) priced as KMS 3.0 options: a section per
-    project, and one for the run in which all projects' keys share instances; None without such keys."""
-    found = [(e, members(e)) for e in estimates]
-    found = [(e, chosen) for e, chosen in found if chosen]
-    if not found:
-        return None
-    projects = [_with_account_items(_migration(_project_name(e), chosen, e), [e]) for e, chosen in found]
-    pooled = [m for _, chosen in found for m in chosen]
-    run = _with_account_items(_migration(None, pooled, found[0][0]), [e for e, _ in found])
-    run.projects = projects
-    if len(projects) > 1:
-        run.assumptions.append(f"the KMS 1.0 keys of all {len(projects)} projects share instances")
-    return run
+@dataclass(frozen=True)
+class _Part:
+    """One project's KMS 1.0 keys and its own section (None without such keys), as data and as JSON."""
+
+    members: list[Member]
+    section: Migration | None
+    document: dict[str, object] | None
+
+
+def _part(estimate: Estimate) -> _Part:
+    """Worked out once per estimate: a project's own document and the run's both show its section."""
+    found = estimate.derived.get("migration")
+    if isinstance(found, _Part):
+        return found
+    chosen = members(estimate)
+    section = _with_account_items(_migration(_project_name(estimate), chosen, estimate), [estimate]) if chosen else None
+    part = _Part(chosen, section, _section(section) if section is not None else None)
+    estimate.derived["migration"] = part
+    return part
 
 
 # -- the JSON report's `migration` section -------------------------------------------------------------
@@ -457,10 +478,23 @@ def _section(m: Migration) -> dict[str, object]:
 
 
 def migration_document(estimates: Sequence[Estimate]) -> dict[str, object] | None:
-    """`migration` in the JSON report: the run, then `projects[]` (a list, so JSONPath filters can test it)."""
-    run = migrate(estimates)
-    if run is None:
+    """`migration` in the JSON report: the KMS 1.0 keys of a run's projects (one estimate each) priced as
+    KMS 3.0 options, for the run (in which all projects' keys share instances), then `projects[]` (a list,
+    so JSONPath filters can test it); None without such keys.
+
+    Each project's section is worked out once (`_part`); with one project the run's section is that one's.
+    """
+    found = [(e, part) for e in estimates if (part := _part(e)).document is not None]
+    if not found:
         return None
+    projects = [part.document for _, part in found if part.document is not None]
+    if len(found) == 1:
+        run = {k: v for k, v in projects[0].items() if k != "project"}
+    else:
+        pooled = [m for _, part in found for m in part.members]
+        section = _with_account_items(_migration(None, pooled, found[0][0]), [e for e, _ in found])
+        section.assumptions.append(f"the KMS 1.0 keys of all {len(found)} projects share instances")
+        run = _section(section)
     first = estimates[0]
     instances = first.instance_book
     doc: dict[str, object] = {
@@ -468,7 +502,7 @@ def migration_document(estimates: Sequence[Estimate]) -> dict[str, object] | Non
         "price_book": instances.name if instances else None,
         "currency": instances.currency if instances else first.book.currency,
         "horizon_months": first.horizon_months,
-        **_section(run),
-        "projects": [_section(p) for p in run.projects],
+        **run,
+        "projects": projects,
     }
     return doc
