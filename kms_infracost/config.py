@@ -101,22 +101,62 @@ def _line_of(path: Path, needle: str) -> int | None:
     return None
 
 
-def find_config(start: Path, stop: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+Found = tuple[Path, dict[str, Any]]
+
+
+def _config_in(folder: Path) -> Found | None:
+    """The config in this one folder, if any (a near miss of the file's name is an error)."""
+    own = folder / OWN_FILE
+    if own.is_file():
+        return own, _read(own)
+    pyproject = folder / "pyproject.toml"
+    section = _tool_section(_read(pyproject), pyproject) if pyproject.is_file() else None
+    if section is not None:
+        return pyproject, section
+    for name in NEAR_FILES:
+        if (folder / name).is_file():
+            raise UserError(f"this config file is not read: did you mean {OWN_FILE}?", str(folder / name))
+    return None
+
+
+def find_config(start: Path, stop: Path | None = None, lookup: ConfigLookup | None = None) -> Found | None:
     """The nearest config at or above `start`; with `stop`, not above that folder."""
+    look = lookup.config_in if lookup is not None else _config_in
     for folder in (start, *start.parents):
         if stop is not None and folder != stop and stop not in folder.parents:
             return None
-        own = folder / OWN_FILE
-        if own.is_file():
-            return own, _read(own)
-        pyproject = folder / "pyproject.toml"
-        section = _tool_section(_read(pyproject), pyproject) if pyproject.is_file() else None
-        if section is not None:
-            return pyproject, section
-        for name in NEAR_FILES:
-            if (folder / name).is_file():
-                raise UserError(f"this config file is not read: did you mean {OWN_FILE}?", str(folder / name))
+        found = look(folder)
+        if found is not None:
+            return found
     return None
+
+
+class ConfigLookup:
+    """Configs for the many project folders of one run: each folder is looked at once and each config
+    parsed once, however many projects lie below them (a monorepo run has hundreds)."""
+
+    def __init__(self) -> None:
+        self._found: dict[Path, Found | None] = {}
+        self._git: dict[Path, bool] = {}
+        self._parsed: dict[str, Config] = {}
+
+    def config_in(self, folder: Path) -> Found | None:
+        if folder not in self._found:
+            self._found[folder] = _config_in(folder)
+        return self._found[folder]
+
+    def nearest(self, folder: Path) -> Found | None:
+        """The config at or above `folder`, not above its repository."""
+        from kms_infracost.projects import repository_root
+
+        return find_config(folder, repository_root(folder, self._git) or folder, self)
+
+    def parsed(self, found: Found) -> Config:
+        """The config of a found file, parsed once (callers copy it before changing it)."""
+        key = str(found[0])
+        if key not in self._parsed:
+            self._parsed[key] = parse_config(found[1], key)
+        return self._parsed[key]
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -50,10 +50,17 @@ def project_name(directory: str, cwd: Path) -> str:
     return PurePosixPath(*Path(relative).parts).as_posix() if relative != "." else "."
 
 
-def repository_root(start: Path) -> Path | None:
-    """The nearest folder at or above `start` holding `.git` (a folder, or a file in a worktree)."""
+def repository_root(start: Path, known: dict[Path, bool] | None = None) -> Path | None:
+    """The nearest folder at or above `start` holding `.git` (a folder, or a file in a worktree).
+
+    `known`: folders already looked at and whether they hold it (one run asks for hundreds of projects)."""
     for folder in (start, *start.parents):
-        if (folder / ".git").exists():
+        marked = known.get(folder) if known is not None else None
+        if marked is None:
+            marked = (folder / ".git").exists()
+            if known is not None:
+                known[folder] = marked
+        if marked:
             return folder
     return None
 
@@ -145,8 +152,13 @@ class Survey:
         called = self.called([*candidates, *self.excluded])
         return [c for c in candidates if c not in called]
 
-    def callers(self, module: str, roots: list[str]) -> list[str]:
-        return [r for r in roots if module in self.reach(r)]
+    def callers(self, roots: list[str]) -> dict[str, list[str]]:
+        """Each folder some of `roots` call -> those roots, in their order (one pass, not one per file)."""
+        index: dict[str, list[str]] = {}
+        for root in roots:
+            for module in self.reach(root):
+                index.setdefault(module, []).append(root)
+        return index
 
     def reach(self, root: str) -> set[str]:
         """Folders one root calls, worked out once per run (a hook names every file of many modules)."""
@@ -203,6 +215,22 @@ def select_projects(
             project.var_files.append(var_file)
 
     context: list[str] | None = None
+    callers: dict[str, list[str]] | None = None
+
+    def selected_by(folder: str) -> list[tuple[str, bool]]:
+        """The project folders a file in `folder` selects, each with whether it is that folder itself."""
+        nonlocal context, callers
+        if _under_terraform(folder) or not _has_config(folder) or not _inside(folder, cwd) or _marked_root(folder):
+            return [(_shown(folder, cwd), True)]
+        if context is None:
+            context = survey.roots(survey.walk(str(cwd)))
+        if callers is None:
+            callers = survey.callers(context)
+            callers.update((root, [root]) for root in context)  # a root is its own project
+        return [(caller, caller == folder) for caller in callers.get(folder) or [folder]]
+
+    #: a file's folder -> what it selects, decided once per folder (a hook names every file of a folder)
+    decided: dict[str, list[tuple[str, bool]]] = {}
     for path in given:
         if _plan_like(path):
             name = "-" if path == "-" else path
@@ -223,17 +251,11 @@ def select_projects(
             continue
         folder = os.path.dirname(os.path.abspath(path))
         var_file = path if path.endswith(TFVARS_SUFFIXES) and not _auto_loaded(path) else None
-        if _under_terraform(folder) or not _has_config(folder) or not _inside(folder, cwd) or _marked_root(folder):
-            add(_shown(folder, cwd), var_file)
-            continue
-        if context is None:
-            context = survey.roots(survey.walk(str(cwd)))
-        if folder in context:
-            add(folder, var_file)
-            continue
-        callers = survey.callers(folder, context)
-        for caller in callers or [folder]:
-            add(caller, var_file if caller == folder else None)
+        targets = decided.get(folder)
+        if targets is None:
+            targets = decided[folder] = selected_by(folder)
+        for target, own in targets:
+            add(target, var_file if own else None)
     if not projects and excludes:
         raise UserError("--exclude-path removes every project; nothing left to price")
     return list(projects.values()), survey

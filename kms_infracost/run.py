@@ -19,7 +19,7 @@ from kms_infracost.warning_codes import group as group_warnings
 from kms_infracost.warning_codes import without
 
 if TYPE_CHECKING:
-    from kms_infracost.config import Config
+    from kms_infracost.config import Config, ConfigLookup
 
 
 @dataclass
@@ -81,20 +81,23 @@ def _apply_flags(config: Config, options: RunOptions) -> Config:
     return config
 
 
-def project_settings(project: Project, run_config: Config, options: RunOptions, cwd: Path) -> Config:
+def project_settings(project: Project, run_config: Config, options: RunOptions, cwd: Path,
+                     lookup: ConfigLookup | None = None) -> Config:
     """The nearest config walking up from the project (not above the repository), else the working
-    directory's; then the project's own entry in a projects list; then the flags."""
+    directory's; then the project's own entry in a projects list; then the flags.
+
+    `lookup` shares the folders looked at and the configs parsed between the projects of one run."""
     import copy
 
-    from kms_infracost.config import find_config, parse_config
-    from kms_infracost.projects import DEFAULT_USAGE_FILE, repository_root
+    from kms_infracost.config import ConfigLookup
 
     config = run_config
     folder = Path(project.path).resolve() if project.kind == "hcl" else None
     if folder is not None and not options.config_file:
-        found = find_config(folder, repository_root(folder) or folder)
+        lookup = lookup or ConfigLookup()
+        found = lookup.nearest(folder)
         if found is not None and str(found[0]) != run_config.path:
-            config = parse_config(found[1], str(found[0]))
+            config = lookup.parsed(found)
     config = copy.deepcopy(config)
     own_usage = config.usage_file if config.path and folder and Path(config.path).parent.resolve() == folder else None
     entry = project.entry
@@ -258,7 +261,7 @@ def _check_out_files(options: RunOptions) -> None:
 
 def run(options: RunOptions, *, mode: str) -> int:
     """mode: "check" (all policy), "breakdown" (none), "diff" (policy on the change)."""
-    from kms_infracost.config import load_config
+    from kms_infracost.config import ConfigLookup, load_config
     from kms_infracost.projects import select_projects
 
     enforce = mode != "breakdown"
@@ -269,14 +272,15 @@ def run(options: RunOptions, *, mode: str) -> int:
     projects, survey = select_projects(
         options.paths, cwd, options.exclude_paths, run_config.projects, options.config_dir
     )
-    configs = {p.name: project_settings(p, run_config, options, cwd) for p in projects}
+    lookup = ConfigLookup()
+    configs = {p.name: project_settings(p, run_config, options, cwd, lookup) for p in projects}
     inventories = {p.name: load_project(p, options, configs[p.name]) for p in projects}
     base_ref = options.base_ref
     if base_ref is None and mode == "check" and not options.base_plan and run_config.hook_base_ref:
         base_ref = run_config.hook_base_ref
     discovering = not run_config.projects
     base = _base_side(options, projects, configs, base_ref, cwd,
-                      (lambda p: project_settings(p, run_config, options, cwd)) if discovering else None)
+                      (lambda p: project_settings(p, run_config, options, cwd, lookup)) if discovering else None)
     for project in projects:  # a root the change removes has nothing now
         inventories.setdefault(project.name, model.Inventory())
     found_any = any(i.resources for i in inventories.values())
@@ -558,7 +562,7 @@ def check_command_line(options: RunOptions, mode: str) -> None:
 
 
 def usage_init(options: RunOptions) -> None:
-    from kms_infracost.config import load_config
+    from kms_infracost.config import ConfigLookup, load_config
     from kms_infracost.projects import select_projects
     from kms_infracost.usage.init import sync_usage_text
 
@@ -571,8 +575,9 @@ def usage_init(options: RunOptions) -> None:
             "leave it out to write kms-infracost-usage.yml in each project folder", options.usage_file
         )
     writes: list[tuple[Path, str | None, str]] = []
+    lookup = ConfigLookup()
     for project in projects:  # read and work out everything before writing anything
-        config = project_settings(project, run_config, options, cwd)
+        config = project_settings(project, run_config, options, cwd, lookup)
         if run_config.usage_file and not project.usage_target and project.kind == "plan":
             project.usage_target = run_config.usage_file
         target = Path(project.usage_target or run_config.usage_file or DEFAULT_USAGE_FILE)
