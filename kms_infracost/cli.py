@@ -28,7 +28,8 @@ Environment variables:
   ALIBABA_CLOUD_REGION, ALICLOUD_REGION  region when a provider block names none
   TF_VAR_name          a root variable's value (HCL source), as terraform reads it
   TF_WORKSPACE         terraform.workspace (HCL source)
-  KMS_INFRACOST_CACHE_DIR  where the HCL parse cache lives
+  KMS_INFRACOST_CACHE_DIR  where the HCL parse cache and the replay cache live
+  KMS_INFRACOST_REPLAY=0   never replay a stored run (check/breakdown re-run unchanged)
   NO_COLOR             no colour even on a terminal (see --no-color)
   KMS_INFRACOST_DEBUG  show the traceback of an internal error
   SOURCE_DATE_EPOCH    the timestamp written in --format infracost-json
@@ -114,7 +115,8 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--config-dir", type=click.Path(file_okay=False),
                      help="Plan source: the Terraform configuration the plan was made from, for file:line and "
                           "annotations (default: beside the plan, else the working directory)."),
-        click.option("--no-cache", is_flag=True, help="HCL source: do not read or write the parse cache."),
+        click.option("--no-cache", is_flag=True,
+                     help="Do not read or write the HCL parse cache, nor replay or store this run."),
         click.option("--soft-fail", is_flag=True, help="Report failures but exit 0."),
         click.option("--strict", is_flag=True, help="Treat every assumption about an unknown value as a failure."),
         click.option("--no-color", is_flag=True,

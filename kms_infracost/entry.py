@@ -47,6 +47,21 @@ def main() -> None:
     if _nothing_to_price(args, foreign):
         print(nothing_found(len(args) - 1, foreign))
         sys.exit(0)
-    from kms_infracost.cli import main as full
+    from kms_infracost import replay
 
-    full()
+    if not replay.eligible(args, os.environ):
+        from kms_infracost.cli import main as full
+
+        full()
+        return
+    key = replay.key(args, os.environ)
+    code = replay.replay(key, os.environ)
+    if code is not None:
+        sys.exit(code)
+
+    def full_run() -> None:
+        from kms_infracost.cli import main as full
+
+        full()
+
+    replay.record(key, os.environ, full_run)

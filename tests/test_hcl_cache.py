@@ -164,7 +164,7 @@ def test_concurrent_runs_share_one_cache_safely(tmp_path: Path) -> None:
 def test_cache_dir_defaults_to_the_user_cache_dir() -> None:
     from platformdirs import user_cache_dir
 
-    from kms_infracost.sources.hcl.cache import cache_dir
+    from kms_infracost.cachedir import cache_dir
 
     assert cache_dir({}) == user_cache_dir("kms-infracost")
     assert cache_dir({"KMS_INFRACOST_CACHE_DIR": "/x"}) == "/x"

@@ -43,7 +43,8 @@ def load_hcl(
     blocks_seen, when given, receives (file, line, address, instances) for every KMS resource block the
     evaluation read, so a survey can tell "found, with no instances" from "not found".
     """
-    from kms_infracost.sources.hcl.cache import ParseCache, cache_dir
+    from kms_infracost.cachedir import cache_dir
+    from kms_infracost.sources.hcl.cache import ParseCache
     from kms_infracost.sources.hcl.config import Loader
     from kms_infracost.sources.hcl.context import Run
     from kms_infracost.sources.hcl.inputs import group_roots

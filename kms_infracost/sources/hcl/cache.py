@@ -1,6 +1,6 @@
 """Parse results cached per file, so a warm run never imports the HCL parser.
 
-Each file's entry is keyed on its absolute path, size, mtime (ns), the tool version and the entry format,
+Each file's entry is keyed on its absolute path, size, mtime and ctime (ns; ctime catches an edit that keeps size and mtime), the tool version and the entry format,
 and holds the file's blocks as the converter's plain lists. All entries a run from one working directory
 uses are kept together in one index (DIR/parse/index-<hash of the working directory>.json): a run reads
 that one file in one go, however many roots and module directories it evaluates, and writes it once, when
@@ -14,23 +14,15 @@ dropped when the index is written.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from kms_infracost import __version__
 
 #: bump when the stored node format changes
-FORMAT = 5
-CACHE_ENV = "KMS_INFRACOST_CACHE_DIR"
-
-
-def cache_dir(env: Mapping[str, str]) -> str:
-    configured = env.get(CACHE_ENV, "").strip()
-    if configured:
-        return configured
-    from platformdirs import user_cache_dir
-
-    return user_cache_dir("kms-infracost")
+FORMAT = 6
+#: format, version, path, size, mtime, ctime
+KEY_LENGTH = 6
 
 
 def _loads(data: bytes) -> Any:
@@ -102,7 +94,7 @@ class _Index:
         kept = {
             path: entry
             for path, entry in entries.items()
-            if isinstance(entry, dict) and isinstance(entry.get("key"), list) and len(entry["key"]) == 5
+            if isinstance(entry, dict) and isinstance(entry.get("key"), list) and len(entry["key"]) == KEY_LENGTH
             and os.path.exists(str(entry["key"][2]))
         }
         try:
@@ -166,8 +158,8 @@ class ParseCache:
         return self._directory
 
     @staticmethod
-    def _key(path: str, size: int, mtime_ns: int) -> list[Any]:
-        return [FORMAT, __version__, os.path.abspath(path), size, mtime_ns]
+    def _key(path: str, size: int, stamp: tuple[int, int]) -> list[Any]:
+        return [FORMAT, __version__, os.path.abspath(path), size, *stamp]
 
     def index(self) -> _Index:
         """The index of runs from this working directory, read once per process."""
@@ -186,10 +178,10 @@ class ParseCache:
             self._index = _INDEXES[path]
         return self._index
 
-    def get(self, path: str, size: int, mtime_ns: int) -> Any:
+    def get(self, path: str, size: int, stamp: tuple[int, int]) -> Any:
         if self.directory is None:
             return None
-        key = self._key(path, size, mtime_ns)
+        key = self._key(path, size, stamp)
         entry = self.index().entries.get(key[2])
         if not isinstance(entry, dict) or entry.get("key") != key or "data" not in entry:
             self.misses += 1
@@ -197,10 +189,10 @@ class ParseCache:
         self.hits += 1
         return entry["data"]
 
-    def put(self, path: str, size: int, mtime_ns: int, data: Any) -> None:
+    def put(self, path: str, size: int, stamp: tuple[int, int], data: Any) -> None:
         if self.directory is None:
             return
-        key = self._key(path, size, mtime_ns)
+        key = self._key(path, size, stamp)
         self.index().put(key[2], {"key": key, "data": data})
         _write_at_exit()
 

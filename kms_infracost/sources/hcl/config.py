@@ -290,7 +290,7 @@ class Loader:
         """The file's blocks that can matter, from the cache or split from the text."""
         if not _may_matter(source):
             return None  # cheaper to see again than to look up
-        cached = self.cache.get(source.path, source.size, source.mtime_ns)
+        cached = self.cache.get(source.path, source.size, source.stamp)
         if isinstance(cached, list) and all(isinstance(b, list) and len(b) == 6 for b in cached):
             entry = FileEntry(source, cached)
         else:
@@ -362,7 +362,7 @@ class Loader:
         for entry in self._entries:
             if entry.dirty:
                 source = entry.source
-                self.cache.put(source.path, source.size, source.mtime_ns, entry.blocks)
+                self.cache.put(source.path, source.size, source.stamp, entry.blocks)
                 entry.dirty = False
         self.cache.flush()
 

@@ -94,11 +94,11 @@ def read_tfvars(path: str, cache: ParseCache | None = None) -> list[tuple[str, A
 
         return parse(text, name)
 
-    attrs = cache.get(path, source.size, source.mtime_ns) if cache else None
+    attrs = cache.get(path, source.size, source.stamp) if cache else None
     if not isinstance(attrs, dict):
         attrs = parse_file(source.text, path)["a"]
         if cache:
-            cache.put(path, source.size, source.mtime_ns, attrs)
+            cache.put(path, source.size, source.stamp, attrs)
     out = []
     for name, (node, line) in attrs.items():
         value = Evaluator(None).safe(node)

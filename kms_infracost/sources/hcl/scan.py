@@ -47,14 +47,20 @@ class TopBlock:
 class SourceFile:
     """A configuration file read and checked as text."""
 
-    __slots__ = ("mentions_kms", "module_calls", "mtime_ns", "path", "size", "text")
+    __slots__ = ("ctime_ns", "mentions_kms", "module_calls", "mtime_ns", "path", "size", "text")
 
-    def __init__(self, path: str, text: str, size: int, mtime_ns: int, mentions_kms: bool) -> None:
+    def __init__(self, path: str, text: str, size: int, mtime_ns: int, mentions_kms: bool, ctime_ns: int = 0) -> None:
         #: as the user would see it (joined from what they gave)
         self.path = path
         self.text, self.size, self.mtime_ns, self.mentions_kms = text, size, mtime_ns, mentions_kms
+        self.ctime_ns = ctime_ns  # in the cache key too: an edit that keeps size and mtime (touch -d, cp -p) changes it
         #: (call name, source) of each `module "x" { source = "..." }` the text shows
         self.module_calls: list[tuple[str, str | None]] = []
+
+    @property
+    def stamp(self) -> tuple[int, int]:
+        """What the parse cache keys a file's entry on, with its size and path."""
+        return (self.mtime_ns, self.ctime_ns)
 
     @property
     def is_json(self) -> bool:
@@ -135,6 +141,7 @@ def read_source(path: str) -> SourceFile:
         size=stat.st_size,
         mtime_ns=stat.st_mtime_ns,
         mentions_kms=KMS_MARK in text,
+        ctime_ns=stat.st_ctime_ns,
     )
     if "module" in text:
         source.module_calls = module_calls_in(text, source.is_json)
