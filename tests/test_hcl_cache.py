@@ -25,7 +25,7 @@ inventory = load_hcl(sys.argv[1:], env={"KMS_INFRACOST_CACHE_DIR": %r})
 print(json.dumps({
     "resources": sorted(r.address + " " + r.region for r in inventory.resources),
     "warnings": inventory.warnings,
-    "parser_imported": "lark" in sys.modules or "hcl2" in sys.modules,
+    "parsed": any(m in sys.modules for m in ("kms_infracost.sources.hcl.fastparse", "lark", "hcl2")),
 }))
 """
 
@@ -56,8 +56,8 @@ def test_warm_run_gives_the_same_answer_without_importing_the_parser(tmp_path: P
     cache = tmp_path / "cache"
     cold = probe(cache, HCL / "tfvars_precedence")
     warm = probe(cache, HCL / "tfvars_precedence")
-    assert cold["parser_imported"] is True
-    assert warm["parser_imported"] is False
+    assert cold["parsed"] is True
+    assert warm["parsed"] is False
     assert warm["resources"] == cold["resources"] == ["alicloud_kms_key.main[0] ap-southeast-1"]
     # main.tf, terraform.tfvars and a.auto.tfvars (b.auto.tfvars.json is JSON: nothing to parse),
     # kept in the one index of the run
@@ -69,7 +69,7 @@ def test_warm_run_gives_the_same_answer_without_importing_the_parser(tmp_path: P
 def test_no_kms_run_never_imports_the_parser_nor_writes_the_cache(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     result = probe(cache, HCL / "no_kms" / "main.tf", HCL / "no_kms" / "modules" / "network" / "main.tf")
-    assert result == {"resources": [], "warnings": [], "parser_imported": False}
+    assert result == {"resources": [], "warnings": [], "parsed": False}
     assert not cache.exists()
 
 
@@ -83,11 +83,11 @@ def test_a_corrupt_index_is_ignored_and_rewritten(tmp_path: Path, damage: str) -
     index.write_text({"garbage": "{not json", "wrong shape": "[1, 2]", "truncated": text[:20]}[damage], encoding="utf-8")
     again = probe(cache, HCL / "module_for_each")
     assert again["resources"] == first["resources"]
-    assert again["parser_imported"] is True
+    assert again["parsed"] is True
     assert len(entries(cache)) == 3
     for entry in entries(cache).values():
         assert set(entry) == {"key", "data"}
-    assert probe(cache, HCL / "module_for_each")["parser_imported"] is False
+    assert probe(cache, HCL / "module_for_each")["parsed"] is False
 
 
 def test_runs_from_another_working_directory_keep_an_index_of_their_own(tmp_path: Path) -> None:
@@ -95,9 +95,9 @@ def test_runs_from_another_working_directory_keep_an_index_of_their_own(tmp_path
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     probe(cache, HCL / "locals_order")
-    assert probe(cache, HCL / "locals_order", cwd=elsewhere)["parser_imported"] is True
+    assert probe(cache, HCL / "locals_order", cwd=elsewhere)["parsed"] is True
     assert len(indexes(cache)) == 2
-    assert probe(cache, HCL / "locals_order", cwd=elsewhere)["parser_imported"] is False
+    assert probe(cache, HCL / "locals_order", cwd=elsewhere)["parsed"] is False
 
 
 def test_a_corrupt_entry_in_a_good_index_is_parsed_again(tmp_path: Path) -> None:
@@ -110,7 +110,7 @@ def test_a_corrupt_entry_in_a_good_index_is_parsed_again(tmp_path: Path) -> None
     index.write_text(json.dumps(stored), encoding="utf-8")
     result = probe(cache, HCL / "locals_order")
     assert result["resources"] == ["alicloud_kms_key.app cn-hangzhou"]
-    assert result["parser_imported"] is True
+    assert result["parsed"] is True
 
 
 def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
@@ -125,7 +125,7 @@ def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
     os.utime(main, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     result = probe(cache, root)
     assert result["resources"] == ["alicloud_kms_key.app cn-qingdao"]
-    assert result["parser_imported"] is True
+    assert result["parsed"] is True
 
 
 def test_an_entry_for_another_tool_version_is_not_used(tmp_path: Path) -> None:
@@ -158,7 +158,7 @@ def test_concurrent_runs_share_one_cache_safely(tmp_path: Path) -> None:
     for index in indexes(cache):
         json.loads(index.read_text(encoding="utf-8"))
     assert not list((cache / "parse").glob("*.tmp"))
-    assert probe(cache, target)["parser_imported"] is False
+    assert probe(cache, target)["parsed"] is False
 
 
 def test_cache_dir_defaults_to_the_user_cache_dir() -> None:

@@ -1,4 +1,5 @@
-"""HCL text to a small expression tree of our own, through python-hcl2's Lark grammar.
+"""HCL text to a small expression tree of our own: fastparse.py's hand-written reader when it is sure,
+python-hcl2's Lark grammar otherwise (and for every error message).
 
 python-hcl2's own output turns expressions back into `${...}` strings, which would have to be parsed a
 second time; its raw Lark tree keeps the structure. We convert that tree once into plain lists
@@ -396,7 +397,7 @@ class Converter:
                 if kind in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
                     flat.append(text[1:])
                 else:
-                    flat.append(_nfc(_unescape(text)))
+                    flat.append(string_chars(text))
                 continue
             if inner.data == "interpolation":
                 flat.append(("expr", self.expr(_subtrees(inner)[0])))
@@ -417,24 +418,44 @@ class Converter:
                 flat.append(("for", (key_var, value_var, coll), strip_before, strip_after))
             elif inner.data == "template_endfor":
                 flat.append(("endfor", None, strip_before, strip_after))
-        _apply_strip(flat)
-        parts, _ = _assemble(flat, 0, (), self.path)
-        return parts
+        return nested_parts(flat, self.path)
 
     def heredoc(self, raw: str, trim: bool) -> Node:
-        first_nl = raw.index("\n")
-        body = raw[first_nl + 1 :]
-        lines = body.split("\n")
-        # the last non-empty line is the closing marker
-        while lines and lines[-1].strip() == "":
-            lines.pop()
-        lines = lines[:-1]
-        if trim:
-            indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
-            cut = min(indents) if indents else 0
-            lines = [ln[cut:] for ln in lines]
-        text = "\n".join(lines) + ("\n" if lines else "")
-        return template_from_text(text, self.path)
+        return heredoc_node(raw, trim, self.path)
+
+
+def heredoc_node(raw: str, trim: bool, path: str) -> Node:
+    """A heredoc as the grammar's token holds it (`<<EOF` to the closing marker's line break) to a node."""
+    first_nl = raw.index("\n")
+    body = raw[first_nl + 1 :]
+    lines = body.split("\n")
+    # the last non-empty line is the closing marker
+    while lines and lines[-1].strip() == "":
+        lines.pop()
+    lines = lines[:-1]
+    if trim:
+        indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
+        cut = min(indents) if indents else 0
+        lines = [ln[cut:] for ln in lines]
+    text = "\n".join(lines) + ("\n" if lines else "")
+    return template_from_text(text, path)
+
+
+def string_chars(raw: str) -> str:
+    """A run of a quoted string's characters as written to its text: escapes read, then NFC."""
+    return _nfc(_unescape(raw))
+
+
+def nested_parts(flat: list[Any], path: str) -> list[Any]:
+    """A template's flat pieces (text, ("expr", node), directives as (kind, arg, strip before, strip after))
+    to its parts: strip markers applied, %{if}/%{for} nested."""
+    _apply_strip(flat)
+    parts, _ = _assemble(flat, 0, (), path)
+    return parts
+
+
+def assemble_template(flat: list[Any], path: str) -> Node:
+    return _template(nested_parts(flat, path))
 
 
 def _line(tree: Any) -> int | None:
@@ -560,8 +581,7 @@ def template_from_text(text: str, path: str) -> Node:
         inner = text[j + 2 : end - 1].replace("\n", " ")
         pieces.append(text[j : j + 2] + inner + "}")
         i = end
-    tree = parse_text('x = "' + "".join(pieces) + '"\n', path)
-    body = Converter(path).body(tree.children[0])
+    body = _parse(f'x = "{"".join(pieces)}"\n', path)
     return body["a"]["x"][0]  # type: ignore[no-any-return]
 
 
@@ -571,8 +591,7 @@ def _quote_literal(text: str) -> str:
 
 def parse_expression(text: str, what: str) -> Node:
     """One expression given as text (a --var value, a TF_VAR_ variable)."""
-    tree = parse_text(f"x = {text}\n", what)
-    body = Converter(what).body(tree.children[0])
+    body = _parse(f"x = {text}\n", what)
     return body["a"]["x"][0]  # type: ignore[no-any-return]
 
 
@@ -590,6 +609,22 @@ def shift_lines(body: Body, offset: int) -> None:
 
 
 def parse_file(text: str, path: str) -> Body:
-    """A whole HCL file (.tf or .tfvars) to a body."""
+    """A whole HCL file (.tf or .tfvars), or one block's text, to a body."""
+    return _parse(text, path)
+
+
+def _parse(text: str, path: str) -> Body:
+    """The hand-written reader when it is sure (fastparse.py), else python-hcl2's grammar through Lark."""
+    from kms_infracost.sources.hcl import fastparse
+
+    try:
+        return fastparse.parse_body(text, path)
+    except fastparse.Fallback:
+        pass
+    return lark_body(text, path)
+
+
+def lark_body(text: str, path: str) -> Body:
+    """A text to a body through python-hcl2's grammar alone (the reference the fast reader is held to)."""
     tree = parse_text(text, path)
     return Converter(path).body(tree.children[0])
