@@ -34,6 +34,8 @@ _NAME = re.compile(r"[^\W\d][\w-]*")
 _SPACE = re.compile(r"(?:[ \t\r]+|/\*[\s\S]*?\*/)*")
 #: one newline token: a line break and the indent after it, or a # or // comment with its line break
 _NEWLINE = re.compile(r"\n[ \t]*|#[^\n]*\n|//[^\n]*\n")
+_SPACE_START = frozenset(" \t\r/")
+_NEWLINE_START = frozenset("\n#/")
 #: numbers as the grammar lexes them; where an operand starts `-` and a digit may begin a literal
 _FLOAT = re.compile(r"(?:(?:-[0-9])?[0-9]+|(?:-[0-9])+)(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?|[eE][+-]?[0-9]+)")
 _INT = re.compile(r"(?:-[0-9])?[0-9]+")
@@ -88,6 +90,8 @@ class _Reader:
 
     def ws(self) -> None:
         s = self.s
+        if s[self.i : self.i + 1] not in _SPACE_START:  # most tokens follow one another directly
+            return
         i = _SPACE.match(s, self.i).end()  # type: ignore[union-attr]
         if s.startswith("/*", i):
             raise Fallback("unclosed comment")
@@ -99,6 +103,8 @@ class _Reader:
         s = self.s
         while True:
             self.ws()
+            if s[self.i : self.i + 1] not in _NEWLINE_START:
+                return count
             m = _NEWLINE.match(s, self.i)
             if m is None:
                 return count
@@ -296,18 +302,12 @@ class _Reader:
             self.nls()
             self.expect(")")
             return self.postfix(["P", inner])
-        if char == "[":
+        if char == "[" or char == "{":
             self.i += 1
             self.nls()
             if self.keyword("for"):
-                return self.postfix(self.for_tuple())
-            return self.postfix(self.tuple_items())
-        if char == "{":
-            self.i += 1
-            self.nls()
-            if self.keyword("for"):
-                return self.postfix(self.for_object())
-            return self.postfix(self.object_items())
+                return self.postfix(self.for_tuple() if char == "[" else self.for_object())
+            return self.postfix(self.tuple_items() if char == "[" else self.object_items())
         if char == "<":
             return self.postfix(self.heredoc())
         start = self.i

@@ -251,6 +251,7 @@ def split_blocks(text: str) -> list[TopBlock]:
     """Top-level blocks of an HCL file; ScanError when the text is not a sequence of blocks."""
     blocks: list[TopBlock] = []
     i, n = 0, len(text)
+    line, counted = 1, 0  # lines counted up to `counted`, so a file of many blocks is counted once
     while True:
         m = _SPACE.match(text, i)
         if m:
@@ -278,7 +279,9 @@ def split_blocks(text: str) -> list[TopBlock]:
             labels.append(label.group(1) if ch == '"' else label.group())
             i = label.end()
         end = skip_braced(text, i + 1)
-        blocks.append(TopBlock(name.group(), labels, start, end, text.count("\n", 0, start) + 1))
+        line += text.count("\n", counted, start)
+        counted = start
+        blocks.append(TopBlock(name.group(), labels, start, end, line))
         i = end
 
 
