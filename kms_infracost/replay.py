@@ -42,6 +42,8 @@ REPLAY_ENV = "KMS_INFRACOST_REPLAY"
 RACY_SECONDS = 2.0
 #: entries kept; the least recently written go first
 KEEP = 32
+#: a run that prints more than this (bytes) is not stored
+MAX_OUTPUT = 64 * 1024 * 1024
 #: environment variables a run reads (regions, root variables, workspace, colour, timestamps, our own)
 _ENV_PREFIXES = ("TF_", "ALICLOUD_", "ALIBABA_CLOUD_", "KMS_INFRACOST_")
 _ENV_NAMES = ("NO_COLOR", "SOURCE_DATE_EPOCH")
@@ -57,6 +59,8 @@ def eligible(args: list[str], env: dict[str, str] | os._Environ[str]) -> bool:
         if arg in _NEVER or arg.startswith(_NEVER_PREFIXES):
             return False
     if any("infracost-json" in a for a in args) and not env.get("SOURCE_DATE_EPOCH", "").strip():
+        return False
+    if os.name != "posix":  # elsewhere os.path.exists and friends need not go through os.stat
         return False
     try:
         return not (os.isatty(1) or os.isatty(2))
@@ -327,7 +331,11 @@ def record(entry_key: str, env: dict[str, str] | os._Environ[str], run: Callable
     ignore = [folder, os.path.dirname(folder), os.path.dirname(os.path.abspath(__file__)), *sorted(libraries)]
     recorder = _Recorder(ignore)
     began = time.time()
-    capture = _Capture(_same_stream())
+    try:
+        capture = _Capture(_same_stream())
+    except OSError:  # no temporary file, a closed stream: run without recording
+        run()
+        sys.exit(0)
     sys.addaudithook(recorder.audit)
     os.stat, os.lstat = recorder.stat, recorder.lstat
     code = 2
@@ -345,7 +353,7 @@ def record(entry_key: str, env: dict[str, str] | os._Environ[str], run: Callable
         recorder.active = False
         os.stat, os.lstat = _stat, _lstat
     out, err = capture.finish()
-    if code in (0, 1) and not recorder.spawned:
+    if code in (0, 1) and not recorder.spawned and len(out) + len(err) <= MAX_OUTPUT:
         _store(folder, entry_key, recorder, began, out, err, code)
     sys.exit(code)
 

@@ -350,7 +350,7 @@ def run(options: RunOptions, *, mode: str) -> int:
         given = options.out_files[index] if index < len(options.out_files) else "-"
         outputs.append((None if given == "-" else given, text, name))
 
-    show_warnings(document["warnings"], options)
+    show_warnings(_not_on_stdout(document, {name for destination, _, name in outputs if destination is None}), options)
     for destination, text, name in outputs:  # everything rendered before anything is written
         if destination is None:
             sys.stdout.write(_coloured(text, name, sys.stdout, options))
@@ -502,6 +502,18 @@ def _run_warnings(document: dict[str, Any], options: RunOptions, config: Config)
     if "KI501" not in ignored_warnings(options, config):
         entries += group_warnings(kms1_summary(document))
     return entries
+
+
+def _not_on_stdout(document: dict[str, Any], on_stdout: set[str]) -> list[dict[str, Any]]:
+    """The warnings for stderr: the KMS 1.0 summary (KI501) is left out when stdout shows the run's
+    migration block already (table, markdown), so a hook's output says it once; JSON keeps it."""
+    if not on_stdout & {"table", "markdown"}:
+        return list(document["warnings"])
+    from kms_infracost.report.migration import summary
+
+    if summary(document) is None:
+        return list(document["warnings"])
+    return [w for w in document["warnings"] if w["code"] != "KI501"]
 
 
 def show_warnings(entries: list[dict[str, Any]], options: RunOptions) -> None:

@@ -155,8 +155,8 @@ FAILING = ["check", plan("seed_hsm_ec_p256_singapore"), "--max-per-key", "1"]
 def test_colour_on_a_terminal() -> None:
     text = _on_a_terminal(FAILING, {})
     assert "\033[31m" in text  # the failure in red
-    assert "\033[33mwarning KI501" in text  # the warning in yellow
     assert "\033[1mTOTAL monthly cost" in text
+    assert "\033[33mwarning KI501" in _on_a_terminal([*FAILING, "--format", "sarif"], {})  # the warning in yellow
 
 
 @pytest.mark.parametrize("how", ["NO_COLOR", "--no-color"])
@@ -169,5 +169,8 @@ def test_no_colour_when_piped() -> None:
     done = subprocess.run([sys.executable, "-m", "kms_infracost", *FAILING], capture_output=True, text=True, cwd=REPO, check=False,
                           env={**os.environ, "PYTHONPATH": NO_NETWORK})
     assert done.returncode == 1
-    assert "TOTAL monthly cost" in done.stdout and "warning KI501" in done.stderr
+    assert "TOTAL monthly cost" in done.stdout and "\033[" not in done.stdout
+    done = subprocess.run([sys.executable, "-m", "kms_infracost", *FAILING, "--format", "json"], capture_output=True, text=True,
+                          cwd=REPO, check=False, env={**os.environ, "PYTHONPATH": NO_NETWORK})
+    assert "warning KI501" in done.stderr
     assert "\033[" not in done.stdout + done.stderr

@@ -202,7 +202,7 @@ def test_stdout_and_stderr_in_one_stream_keep_their_order(tmp_path: Path) -> Non
 
     def combined(extra_env: dict[str, str]) -> bytes:
         proc = subprocess.run(
-            [sys.executable, "-m", "kms_infracost", "check", "live", "--max-per-key", "0.5"], cwd=repo,
+            [sys.executable, "-m", "kms_infracost", "check", "live", "--max-per-key", "0.5", "--format", "json"], cwd=repo,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **extra_env}, check=False,
         )
         assert proc.returncode == 1

@@ -212,6 +212,8 @@ def _parts(document: dict[str, Any]) -> list[Part]:
     ]
     parts += ["", "</details>"]
     warnings = document.get("warnings", [])
+    if migration.summary(document) is not None:  # the migration block above is the KMS 1.0 summary
+        warnings = [w for w in warnings if w["code"] != "KI501"]
     if warnings:  # assumptions the estimate rests on, one line per kind with its count
         from kms_infracost.warning_codes import line
 
