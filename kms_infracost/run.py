@@ -434,17 +434,25 @@ def _project_document(
                     )
     # totals have no resource: point them at the config that set the limit, else the project's folder
     # or plan, so every format (SARIF, GitHub annotations) has a place to show them
+    anchor: str | None = None
+    for violation in violations:
+        violation.project = project.name
+        if violation.file is None and violation.address is None:
+            anchor = anchor or _anchor(project, config)
+            if anchor:
+                violation.file = os.path.relpath(anchor) if not os.path.relpath(anchor).startswith("..") else anchor
+    skips = {(a.file, address): a.skips for (_, address), a in annotations.items() if a.skips}
+    apply_skips(violations, skips)
+    return document, violations, result
+
+
+def _anchor(project: Project, config: Config) -> str | None:
+    """Where a total's violation points: the config that set the limit, else the plan or the folder's first file."""
     anchor = config.path or (project.path if os.path.isfile(project.path) else None)
     if anchor is None and project.kind == "hcl":
         files = scan.config_files(project.path)
         anchor = files[0] if files else None
-    for violation in violations:
-        violation.project = project.name
-        if violation.file is None and violation.address is None and anchor:
-            violation.file = os.path.relpath(anchor) if not os.path.relpath(anchor).startswith("..") else anchor
-    skips = {(a.file, address): a.skips for (_, address), a in annotations.items() if a.skips}
-    apply_skips(violations, skips)
-    return document, violations, result
+    return anchor
 
 
 def _added_by_the_change(violations: list[Any], result: Any) -> list[Any]:

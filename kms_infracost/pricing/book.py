@@ -24,14 +24,12 @@ class PriceRow:
     creator: str = "*"
 
     def matches(self, protection_level: str, spec_class: str, column: str, creator: str = "user") -> bool:
-        return all(
-            want == "*" or want == have
-            for want, have in (
-                (self.protection_level, protection_level),
-                (self.spec_class, spec_class),
-                (self.column, column),
-                (self.creator, creator),
-            )
+        """Each field as given or "*" (spelt out, not a loop: asked for every row of every key priced)."""
+        return (
+            (self.protection_level == "*" or self.protection_level == protection_level)
+            and (self.spec_class == "*" or self.spec_class == spec_class)
+            and (self.column == "*" or self.column == column)
+            and (self.creator == "*" or self.creator == creator)
         )
 
 

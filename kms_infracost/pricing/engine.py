@@ -6,7 +6,7 @@ items so a reader sees exactly what moved the total.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -227,7 +227,12 @@ class _Pricer:
         if rotation_days is None:
             return start * self.days, start
         first = (self.month - 1) * days
-        total = sum((start + int(Decimal(d) // rotation_days) for d in range(first, first + days)), ZERO)
+        whole = int(rotation_days) if rotation_days > 0 and rotation_days == rotation_days.to_integral_value() else 0
+        rotations: Iterable[int] = (  # the same quotients in int arithmetic when the interval is whole days
+            (d // whole for d in range(first, first + days)) if whole
+            else (int(Decimal(d) // rotation_days) for d in range(first, first + days))
+        )
+        total = sum((start + n for n in rotations), ZERO)
         return total, start + int(Decimal(first + days - 1) // rotation_days)
 
     def hosting(self, priced: PricedResource, key: model.KmsKey, spec_class: str, version_days: Decimal, source: str | None) -> None:
