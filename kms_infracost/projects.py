@@ -93,6 +93,9 @@ class Survey:
         self.skipped_everything = False
         #: excluded folders are not projects, but the modules they call are still only modules
         self.excluded: list[str] = []
+        #: the files of each folder read whole (normcase'd absolute folder -> files), for the HCL source
+        #: to use instead of reading them again
+        self.read: dict[str, list[scan.SourceFile]] = {}
         self._reach: dict[str, set[str]] = {}
 
     def walk(self, top: str) -> list[str]:
@@ -120,11 +123,15 @@ class Survey:
         if folder in self.calls:
             return
         calls: set[str] = set()
+        whole: list[scan.SourceFile] | None = []
         for path in scan.config_files(folder):
             try:
                 source = scan.read_source(path)
             except UserError:
+                whole = None
                 continue  # the source reports it when the folder is read for real
+            if whole is not None:
+                whole.append(source)
             if source.mentions_kms:
                 self.kms_files.append(path)
             for _, src in source.module_calls:
@@ -133,6 +140,8 @@ class Survey:
                     if target != folder:
                         calls.add(target)
         self.calls[folder] = calls
+        if whole is not None:
+            self.read[os.path.normcase(folder)] = whole
 
     def called(self, among: list[str]) -> set[str]:
         """Folders some folder of `among` calls, directly or through other modules."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -118,8 +119,11 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     return config
 
 
-def load_project(project: Project, options: RunOptions, config: Config, path: str | None = None) -> model.Inventory:
-    """One project's resources, each named with the project (addresses repeat across projects)."""
+def load_project(project: Project, options: RunOptions, config: Config, path: str | None = None,
+                 read: Mapping[str, list[Any]] | None = None) -> model.Inventory:
+    """One project's resources, each named with the project (addresses repeat across projects).
+
+    read: folders whose files the search for projects read already (Survey.read), not read again."""
     where = path or project.path
     if project.kind == "plan":
         from kms_infracost.sources.plan import load_plan
@@ -139,6 +143,7 @@ def load_project(project: Project, options: RunOptions, config: Config, path: st
             var_files=var_files,
             use_cache=not options.no_cache,
             unknown_values=config.unknown_values,
+            read=read,
         )
     for resource in inventory.resources:
         resource.root = project.name
@@ -274,7 +279,7 @@ def run(options: RunOptions, *, mode: str) -> int:
     )
     lookup = ConfigLookup()
     configs = {p.name: project_settings(p, run_config, options, cwd, lookup) for p in projects}
-    inventories = {p.name: load_project(p, options, configs[p.name]) for p in projects}
+    inventories = {p.name: load_project(p, options, configs[p.name], read=survey.read) for p in projects}
     base_ref = options.base_ref
     if base_ref is None and mode == "check" and not options.base_plan and run_config.hook_base_ref:
         base_ref = run_config.hook_base_ref

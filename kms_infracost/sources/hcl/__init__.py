@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kms_infracost.sources.hcl.context import Run
     from kms_infracost.sources.hcl.inputs import Root
     from kms_infracost.sources.hcl.instance import ModuleInstance
+    from kms_infracost.sources.hcl.scan import SourceFile
     from kms_infracost.sources.interface import ResourceRecord
 
 
@@ -37,11 +38,14 @@ def load_hcl(
     env: Mapping[str, str] | None = None,
     blocks_seen: list[tuple[str, int | None, str, int]] | None = None,
     unknown_values: str = "default",
+    read: Mapping[str, list[SourceFile]] | None = None,
 ) -> model.Inventory:
     """The KMS resources of the root modules the paths name, as Terraform would plan them.
 
     blocks_seen, when given, receives (file, line, address, instances) for every KMS resource block the
     evaluation read, so a survey can tell "found, with no instances" from "not found".
+    read, when given, holds folders whose files this run has read already (the search for root modules),
+    by normcase'd absolute folder: they are not read again.
     """
     from kms_infracost.cachedir import cache_dir
     from kms_infracost.sources.hcl.cache import ParseCache
@@ -52,7 +56,7 @@ def load_hcl(
     environ = os.environ if env is None else env
     if not paths:
         raise UserError("no paths given; name a directory or .tf files")
-    loader = Loader(ParseCache((lambda: cache_dir(environ)) if use_cache else None))
+    loader = Loader(ParseCache((lambda: cache_dir(environ)) if use_cache else None), read)
     roots = group_roots(list(paths))
     warnings: list[model.Warning] = []
     roots = _drop_called_modules(roots, loader)

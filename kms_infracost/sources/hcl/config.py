@@ -211,8 +211,10 @@ class FileEntry:
 class Loader:
     """Reads module directories once per run; remembers what it read."""
 
-    def __init__(self, cache: ParseCache) -> None:
+    def __init__(self, cache: ParseCache, read: Mapping[str, list[scan.SourceFile]] | None = None) -> None:
         self.cache = cache
+        #: folders the run has read already (see load_hcl)
+        self._read = read or {}
         self._sources: dict[str, list[scan.SourceFile]] = {}
         self._configs: dict[str, ModuleConfig] = {}
         self._relevant: dict[str, bool] = {}
@@ -222,7 +224,11 @@ class Loader:
     def sources(self, directory: str) -> list[scan.SourceFile]:
         key = dir_key(directory)
         if key not in self._sources:
-            self._sources[key] = [scan.read_source(path) for path in scan.config_files(directory)]
+            known = self._read.get(key)
+            if known is not None:  # the same files, named as this directory names them
+                self._sources[key] = [_renamed(s, scan.join(directory, os.path.basename(s.path))) for s in known]
+            else:
+                self._sources[key] = [scan.read_source(path) for path in scan.config_files(directory)]
         return self._sources[key]
 
     def relevant(self, directory: str, resolve: Any, key_path: tuple[str, ...] = ()) -> bool:
@@ -365,6 +371,15 @@ class Loader:
                 self.cache.put(source.path, source.size, source.stamp, entry.blocks)
                 entry.dirty = False
         self.cache.flush()
+
+
+def _renamed(source: scan.SourceFile, path: str) -> scan.SourceFile:
+    """A file read already, under the path this read names it by (warnings and file:line show it)."""
+    if source.path == path:
+        return source
+    renamed = scan.SourceFile(path, source.text, source.size, source.mtime_ns, source.mentions_kms)
+    renamed.module_calls = source.module_calls
+    return renamed
 
 
 def is_override(path: str) -> bool:
