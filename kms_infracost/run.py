@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -266,6 +267,29 @@ def _check_out_files(options: RunOptions) -> None:
 
 def run(options: RunOptions, *, mode: str) -> int:
     """mode: "check" (all policy), "breakdown" (none), "diff" (policy on the change)."""
+    with _fewer_collections():
+        return _run(options, mode)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A run makes many small objects and frees few: what was imported before it is set aside from the
+    garbage collector, and the youngest generation is collected every 20,000 allocations instead of 700
+    (a run over hundreds of projects spent a sixth of its time in collections). Restored afterwards, so a
+    process that runs several (the tests) collects as before."""
+    import gc
+
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(before[0], 20_000), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+def _run(options: RunOptions, mode: str) -> int:
     from kms_infracost.config import ConfigLookup, load_config
     from kms_infracost.projects import select_projects
 
