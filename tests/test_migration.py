@@ -276,3 +276,22 @@ def test_no_block_without_kms1_keys_and_a_reason_where_kms3_is_unpriced() -> Non
         "  migration is not priced with price book kms-cn-2019 (CNY): the China site's KMS 3.0 instance prices "
         "(CNY) were not found in a public, dated source (as of 2026-11)\n"
     ) in china
+
+
+def test_a_projects_section_in_a_run_of_several_is_its_own_runs_section() -> None:
+    """Each project's section is worked out once and shown twice (its own document, the run's): in a run
+    of four projects it is what a run of that project alone reports, and in a run of one project the run's
+    section is that project's without the name."""
+    together = run_cli("breakdown", "--format", "json", *(plan(case) for case in CASES))
+    assert together.code == 0, together.stderr
+    run = together.json()
+    header = ("end_of_service", "price_book", "currency", "horizon_months", "projects")
+    for case in CASES:
+        single = run_cli("breakdown", "--format", "json", plan(case)).json()
+        alone = single["migration"]
+        own = [p for p in run["migration"]["projects"] if p["project"].endswith(case)]
+        assert own == alone["projects"]
+        assert {k: v for k, v in own[0].items() if k != "project"} == {k: v for k, v in alone.items() if k not in header}
+        assert [p["total_monthly_cost"] for p in run["projects"] if p["name"].endswith(case)] == [single["total_monthly_cost"]]
+    assert run["migration"]["assumptions"] == [f"the KMS 1.0 keys of all {len(CASES)} projects share instances"]
+    assert run["migration"]["kms1_keys"] == sum(p["kms1_keys"] for p in run["migration"]["projects"])
