@@ -47,3 +47,44 @@ def test_same_addresses_in_two_roots_stay_apart(tmp_path: Path) -> None:
     assert violation["rule"] == "instance_capacity" and violation["file"].endswith("b/main.tf")
     # 2 x 4.5 x 30 + 4 keys x 0.03 x 30 (QPS is usage: none given)
     assert doc["total_monthly_cost"] == Decimal("273.6")
+
+
+
+PROBE = """
+import sys, runpy
+sys.argv = ["kms-infracost", "breakdown", "--format", "json", "."]
+try:
+    runpy.run_module("kms_infracost", run_name="__main__")
+except SystemExit:
+    pass
+print("parser imported" if "lark" in sys.modules or "hcl2" in sys.modules else "parser not imported", file=sys.stderr)
+"""
+
+
+def test_files_the_search_for_roots_read_keep_their_parse_cache_key(tmp_path: Path) -> None:
+    """The search for roots reads each file once and hands it to the HCL source, keyed as read (size,
+    mtime and ctime): a second run parses nothing, and an edit that keeps size and mtime is parsed again."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    repo = tmp_path / "repo"
+    for name, keys, key_num in (("a", 1, 5), ("b", 3, 2)):
+        (repo / name).mkdir(parents=True)
+        (repo / name / "main.tf").write_text(ROOT.format(keys=keys, key_num=key_num), encoding="utf-8")
+    env = {**os.environ, "KMS_INFRACOST_CACHE_DIR": str(tmp_path / "cache"), "KMS_INFRACOST_REPLAY": "0"}
+
+    def run() -> tuple[dict[str, int], str]:
+        done = subprocess.run([sys.executable, "-c", PROBE], check=False, cwd=repo, env=env, capture_output=True, text=True)
+        projects = {p["name"]: p["resources"] for p in json.loads(done.stdout)["projects"]}
+        return projects, done.stderr.splitlines()[-1]
+
+    assert run() == ({"a": 2, "b": 4}, "parser imported")
+    assert run() == ({"a": 2, "b": 4}, "parser not imported")
+    main = repo / "a" / "main.tf"
+    before = main.stat()
+    main.write_text(ROOT.format(keys=4, key_num=5), encoding="utf-8")  # the same size
+    os.utime(main, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same mtime: only ctime tells
+    assert main.stat().st_size == before.st_size
+    assert run() == ({"a": 5, "b": 4}, "parser imported")

@@ -377,8 +377,10 @@ def _renamed(source: scan.SourceFile, path: str) -> scan.SourceFile:
     """A file read already, under the path this read names it by (warnings and file:line show it)."""
     if source.path == path:
         return source
-    renamed = scan.SourceFile(path, source.text, source.size, source.mtime_ns, source.mentions_kms)
-    renamed.module_calls = source.module_calls
+    renamed = object.__new__(scan.SourceFile)
+    for name in scan.SourceFile.__slots__:  # every field as read (size, times: the cache key), whatever they are
+        setattr(renamed, name, getattr(source, name))
+    renamed.path = path
     return renamed
 
 
