@@ -7,6 +7,7 @@ is worse than no threshold at all.
 
 from __future__ import annotations
 
+import itertools
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -122,11 +123,11 @@ def _config_in(folder: Path) -> Found | None:
 def find_config(start: Path, stop: Path | None = None, lookup: ConfigLookup | None = None) -> Found | None:
     """The nearest config at or above `start`; with `stop`, not above that folder."""
     look = lookup.config_in if lookup is not None else _config_in
-    for folder in (start, *start.parents):
-        if stop is not None and folder != stop and stop not in folder.parents:
-            return None
+    if stop is not None and stop != start and stop not in start.parents:
+        return None
+    for folder in itertools.chain((start,), start.parents):  # one parent at a time: most stop at the first
         found = look(folder)
-        if found is not None:
+        if found is not None or folder == stop:
             return found
     return None
 

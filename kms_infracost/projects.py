@@ -14,6 +14,7 @@ working directory itself); the base side of a diff uses the same names.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -54,7 +55,7 @@ def repository_root(start: Path, known: dict[Path, bool] | None = None) -> Path 
     """The nearest folder at or above `start` holding `.git` (a folder, or a file in a worktree).
 
     `known`: folders already looked at and whether they hold it (one run asks for hundreds of projects)."""
-    for folder in (start, *start.parents):
+    for folder in itertools.chain((start,), start.parents):
         marked = known.get(folder) if known is not None else None
         if marked is None:
             marked = (folder / ".git").exists()
