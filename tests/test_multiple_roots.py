@@ -57,7 +57,8 @@ try:
     runpy.run_module("kms_infracost", run_name="__main__")
 except SystemExit:
     pass
-print("parser imported" if "lark" in sys.modules or "hcl2" in sys.modules else "parser not imported", file=sys.stderr)
+parsed = any(m in sys.modules for m in ("kms_infracost.sources.hcl.fastparse", "lark", "hcl2"))
+print("parser imported" if parsed else "parser not imported", file=sys.stderr)
 """
 
 
