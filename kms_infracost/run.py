@@ -267,26 +267,26 @@ def _check_out_files(options: RunOptions) -> None:
 
 def run(options: RunOptions, *, mode: str) -> int:
     """mode: "check" (all policy), "breakdown" (none), "diff" (policy on the change)."""
-    with _fewer_collections():
+    with _no_collections():
         return _run(options, mode)
 
 
 @contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """A run makes many small objects and frees few: what was imported before it is set aside from the
-    garbage collector, and the youngest generation is collected every 20,000 allocations instead of 700
-    (a run over hundreds of projects spent a sixth of its time in collections). Restored afterwards, so a
-    process that runs several (the tests) collects as before."""
+def _no_collections() -> Iterator[None]:
+    """No cyclic garbage collection during a run. A run builds many small objects that live until it ends
+    (parse results, records, priced resources, documents) and makes few cycles, so every collection is
+    wasted work that grows with the run: a sixth of a 360-project run, a fifth of an 800-project one.
+    Peak memory grows by a tenth on the 800-project run, not at all on a 100,000-resource plan. Enabled
+    again afterwards, so a process that runs several (the tests) collects between them."""
     import gc
 
-    before = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(before[0], 20_000), *before[1:])
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*before)
-        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def _run(options: RunOptions, mode: str) -> int:
