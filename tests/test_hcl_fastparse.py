@@ -100,7 +100,8 @@ _INSERTS = (
 
 def _mutated(seed: int, count: int) -> Iterator[str]:
     rng = random.Random(seed)
-    pieces = [p for _, p in _pieces(GROUPS["repository"]()) if len(p) < 3000]
+    texts = [*GROUPS["repository"](), *GROUPS["corpus"]()]  # the corpus too, when it is here
+    pieces = [p for _, p in _pieces(iter(texts)) if len(p) < 3000]
     for _ in range(count):
         text = rng.choice(pieces)
         for _ in range(rng.randint(1, 3)):

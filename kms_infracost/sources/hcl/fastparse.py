@@ -78,6 +78,7 @@ class _Reader:
         self.i = 0
         self.path = path
         self.heredoc_end = -1  # where the last heredoc ended: its own line break separates what follows
+        self._operator_at = (-1, -1, "")  # the last operator() answer: (asked at, operator at, operator)
         self._line = 1
         self._line_pos = 0
 
@@ -102,8 +103,11 @@ class _Reader:
         count = 0
         s = self.s
         while True:
-            self.ws()
-            if s[self.i : self.i + 1] not in _NEWLINE_START:
+            char = s[self.i : self.i + 1]
+            if char in _SPACE_START:
+                self.ws()
+                char = s[self.i : self.i + 1]
+            if char not in _NEWLINE_START:
                 return count
             m = _NEWLINE.match(s, self.i)
             if m is None:
@@ -218,6 +222,16 @@ class _Reader:
 
         The position is left at the operator; the caller moves it back when it does not take it.
         """
+        asked, at, known = self._operator_at
+        if asked == self.i:  # asked again where an expression ended (binary, then the conditional)
+            self.i = at
+            return known or None
+        asked = self.i
+        op = self._operator()
+        self._operator_at = (asked, self.i, op or "")
+        return op
+
+    def _operator(self) -> str | None:
         self.ws()
         s = self.s
         if s.startswith(("\n", "#", "//"), self.i):
@@ -286,9 +300,9 @@ class _Reader:
         return ["L", int(text)]
 
     def term(self) -> Node:
-        self.ws()
+        """From where an operand starts (the callers skipped the spaces before it)."""
         s = self.s
-        char = self.peek()
+        char = s[self.i : self.i + 1]
         if char == '"':
             return self.postfix(self.string())
         if "0" <= char <= "9":
@@ -374,6 +388,10 @@ class _Reader:
         while True:
             start = self.i
             self.ws()
+            char = s[self.i : self.i + 1]
+            if char != "." and char != "[":  # what follows most terms
+                self.i = start
+                return node
             if s.startswith("...", self.i):
                 self.i = start
                 return node
@@ -600,6 +618,10 @@ class _Reader:
             raise Fallback("unterminated string")
         if text:
             flat.append(syntax.string_chars("".join(text)))
+        if not flat:
+            return ["L", ""]
+        if len(flat) == 1 and isinstance(flat[0], str):  # plain text, as most strings are
+            return ["L", flat[0]]
         return syntax.assemble_template(flat, self.path)
 
     def directive(self) -> tuple[Any, ...]:
