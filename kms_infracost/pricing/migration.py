@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
-from functools import cached_property
 
 from kms_infracost import model
 from kms_infracost.money import amount
@@ -113,14 +112,13 @@ class Option:
     items: list[Line]
     assumptions: list[str]
     projected_items: list[Line]
+    #: the items' sums, worked out once (the cheapest option and the report each read them)
+    monthly_cost: Decimal = field(init=False)
+    projected_monthly_cost: Decimal = field(init=False)
 
-    @cached_property
-    def monthly_cost(self) -> Decimal:
-        return sum((i.monthly_cost for i in self.items), ZERO)
-
-    @cached_property
-    def projected_monthly_cost(self) -> Decimal:
-        return sum((i.monthly_cost for i in self.projected_items), ZERO)
+    def __post_init__(self) -> None:
+        self.monthly_cost = sum((i.monthly_cost for i in self.items), ZERO)
+        self.projected_monthly_cost = sum((i.monthly_cost for i in self.projected_items), ZERO)
 
 
 @dataclass(frozen=True)
