@@ -267,9 +267,9 @@ class Loader:
         )
         sources = self.sources(directory)
         # Terraform reads override files last and merges their blocks into the ones they name.
-        ordered = [s for s in sources if not is_override(s.path)] + [s for s in sources if is_override(s.path)]
-        for source in ordered:
-            override = is_override(source.path)
+        marked = [(s, is_override(s.path)) for s in sources]  # asked once per file
+        ordered = [m for m in marked if not m[1]] + [m for m in marked if m[1]]
+        for source, override in ordered:
             config.files.append(source.path)
             for name, src in source.module_calls:
                 config.module_sources.setdefault(name, src)
