@@ -36,6 +36,23 @@ def _big_plan(tmp_path: Path, resources: int) -> Path:
     return path
 
 
+def _wait_until_reading(proc: subprocess.Popen[str], path: Path) -> None:
+    """Until the process has the file open (Linux /proc), or a second where /proc cannot tell: a fixed
+    sleep under load could signal it before its handlers were set, a flaky failure."""
+    fds = Path(f"/proc/{proc.pid}/fd")
+    if not fds.is_dir():
+        time.sleep(1.0)
+        return
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if any(os.readlink(fd) == str(path) for fd in fds.iterdir()):
+                return
+        except OSError:
+            pass
+        time.sleep(0.005)
+
+
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 130)])
 def test_an_interrupted_run_exits_cleanly_and_leaves_the_old_report(tmp_path: Path, sig: int, code: int) -> None:
     big = _big_plan(tmp_path, 60_000)
@@ -46,7 +63,7 @@ def test_an_interrupted_run_exits_cleanly_and_leaves_the_old_report(tmp_path: Pa
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": NO_NETWORK},
     )
-    time.sleep(1.0)  # past start-up, inside the plan load
+    _wait_until_reading(proc, big)  # past start-up (the handlers are set), inside the plan load
     proc.send_signal(sig)
     _stdout, stderr = proc.communicate(timeout=60)
     if proc.returncode == 0:
