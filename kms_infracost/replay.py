@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat as modes
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -144,15 +145,13 @@ def _digest(path: str, is_dir: bool) -> str:
 
 
 def _look(path: str, kind: str, follow: bool, since: float | None) -> list[Any]:
-    """How `path` looks now: ["-"] absent, ["d"] a folder, ["D", mtime] a listed folder, ["f", …] a file.
+    """How `path` looks now: ["-"] absent, ["d"] a folder, ["D", mtime, ctime] a listed folder, ["f", …] a file.
 
     With `since` (recording), a file or listed folder changed within RACY_SECONDS of it carries a digest."""
     try:
         stat = _stat(path) if follow else _lstat(path)
     except (OSError, ValueError):
         return ["-"]
-    import stat as modes
-
     if modes.S_ISDIR(stat.st_mode):
         if kind != "list":
             return ["d"]
@@ -385,8 +384,6 @@ def _store(folder: str, entry_key: str, recorder: _Recorder, began: float, out: 
 
 
 def _is_link(path: str) -> bool:
-    import stat as modes
-
     try:
         return modes.S_ISLNK(_lstat(path).st_mode)
     except OSError:
