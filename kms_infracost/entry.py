@@ -49,19 +49,16 @@ def main() -> None:
         sys.exit(0)
     from kms_infracost import replay
 
-    if not replay.eligible(args, os.environ):
-        from kms_infracost.cli import main as full
+    def full() -> None:
+        from kms_infracost.cli import main as command_line
 
+        command_line()
+
+    if not replay.eligible(args, os.environ):
         full()
         return
     key = replay.key(args, os.environ)
     code = replay.replay(key, os.environ)
     if code is not None:
         sys.exit(code)
-
-    def full_run() -> None:
-        from kms_infracost.cli import main as full
-
-        full()
-
-    replay.record(key, os.environ, full_run)
+    replay.record(key, os.environ, full)

@@ -337,21 +337,15 @@ def record(entry_key: str, env: dict[str, str] | os._Environ[str], run: Callable
         sys.exit(0)
     sys.addaudithook(recorder.audit)
     os.stat, os.lstat = recorder.stat, recorder.lstat
-    code = 2
     try:
         run()
         code = 0
     except SystemExit as exc:
         code = _exit_code(exc)
-    except BaseException:
+    finally:  # also on any other exception, which then goes on after the output is passed on
         recorder.active = False
         os.stat, os.lstat = _stat, _lstat
-        capture.finish()
-        raise
-    finally:
-        recorder.active = False
-        os.stat, os.lstat = _stat, _lstat
-    out, err = capture.finish()
+        out, err = capture.finish()
     if code in (0, 1) and not recorder.spawned and len(out) + len(err) <= MAX_OUTPUT:
         _store(folder, entry_key, recorder, began, out, err, code)
     sys.exit(code)

@@ -546,11 +546,9 @@ def _not_on_stdout(document: dict[str, Any], on_stdout: set[str]) -> list[dict[s
     migration block already (table, markdown), so a hook's output says it once; JSON keeps it."""
     if not on_stdout & {"table", "markdown"}:
         return list(document["warnings"])
-    from kms_infracost.report.migration import summary
+    from kms_infracost.report.migration import without_its_warning
 
-    if summary(document) is None:
-        return list(document["warnings"])
-    return [w for w in document["warnings"] if w["code"] != "KI501"]
+    return without_its_warning(document, list(document["warnings"]))
 
 
 def show_warnings(entries: list[dict[str, Any]], options: RunOptions) -> None:

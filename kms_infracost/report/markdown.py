@@ -211,9 +211,7 @@ def _parts(document: dict[str, Any]) -> list[Part]:
         f"Total: {figures.money(document['total_monthly_cost'], currency)} a month.",
     ]
     parts += ["", "</details>"]
-    warnings = document.get("warnings", [])
-    if migration.summary(document) is not None:  # the migration block above is the KMS 1.0 summary
-        warnings = [w for w in warnings if w["code"] != "KI501"]
+    warnings = migration.without_its_warning(document, document.get("warnings", []))  # the block above says it
     if warnings:  # assumptions the estimate rests on, one line per kind with its count
         from kms_infracost.warning_codes import line
 

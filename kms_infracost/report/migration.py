@@ -65,6 +65,13 @@ def summary(document: dict[str, Any]) -> tuple[str, list[str]] | None:
     return heading, items
 
 
+def without_its_warning(document: dict[str, Any], warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The warnings a report showing this block needs: the KMS 1.0 summary (KI501) says what the block says."""
+    if summary(document) is None:
+        return warnings
+    return [w for w in warnings if w["code"] != "KI501"]
+
+
 def table_lines(document: dict[str, Any]) -> list[str]:
     found = summary(document)
     if found is None:
