@@ -89,7 +89,7 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     directory's; then the project's own entry in a projects list; then the flags.
 
     `lookup` shares the folders looked at and the configs parsed between the projects of one run."""
-    import copy
+    import dataclasses
 
     from kms_infracost.config import ConfigLookup
 
@@ -100,7 +100,10 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
         found = lookup.nearest(folder)
         if found is not None and str(found[0]) != run_config.path:
             config = lookup.parsed(found)
-    config = copy.deepcopy(config)
+    # a copy whose only changed container is its thresholds (the flags and the entry write there); the rules,
+    # warning codes and projects are read, never changed, so they are shared (a deep copy of 360 projects'
+    # configs was a twentieth of a monorepo run)
+    config = dataclasses.replace(config, thresholds=dict(config.thresholds))
     own_usage = config.usage_file if config.path and folder and Path(config.path).parent.resolve() == folder else None
     entry = project.entry
     if entry is not None:
