@@ -144,14 +144,20 @@ def _digest(path: str, is_dir: bool) -> str:
     return digest.hexdigest()
 
 
-def _look(path: str, kind: str, follow: bool, since: float | None) -> list[Any]:
+def _look(path: str, kind: str, follow: bool, since: float | None, seen: Any = None) -> list[Any]:
     """How `path` looks now: ["-"] absent, ["d"] a folder, ["D", mtime, ctime] a listed folder, ["f", …] a file.
 
-    With `since` (recording), a file or listed folder changed within RACY_SECONDS of it carries a digest."""
-    try:
-        stat = _stat(path) if follow else _lstat(path)
-    except (OSError, ValueError):
+    With `since` (recording), a file or listed folder changed within RACY_SECONDS of it carries a digest.
+    `seen`: what the run's own stat of the path returned (False when it failed): how it looked then."""
+    if seen is None:
+        try:
+            stat = _stat(path) if follow else _lstat(path)
+        except (OSError, ValueError):
+            return ["-"]
+    elif seen is False:
         return ["-"]
+    else:
+        stat = seen
     if modes.S_ISDIR(stat.st_mode):
         if kind != "list":
             return ["d"]
@@ -223,31 +229,47 @@ def replay(entry_key: str, env: dict[str, str] | os._Environ[str]) -> int | None
 # -- recording --------------------------------------------------------------------------------------------
 
 
+_WATCHED = frozenset({"open", "os.listdir", "os.scandir", "subprocess.Popen", "os.system", "os.exec",
+                       "os.posix_spawn", "os.fork", "os.spawn", "socket.connect"})
+
+
 class _Recorder:
-    """What a run looks at, gathered while it goes."""
+    """What a run looks at, gathered while it goes.
+
+    Cheap per call, because a monorepo run makes tens of thousands of them: a path named the same way
+    again is known from its name alone (the working directory does not change during a run), and what the
+    run's own stat returned is kept, so storing the entry need not stat that path again."""
 
     def __init__(self, ignore: list[str]) -> None:
         self.active = True
         self.spawned = False
-        self.paths: dict[tuple[str, str, bool], None] = {}
+        #: (absolute path, kind, follow) -> what the run's first stat of it returned (None: not stat'ed, False:
+        #: the stat failed; not the exception, whose traceback would keep the run's frames alive)
+        self.paths: dict[tuple[str, str, bool], Any] = {}
+        self._named: dict[tuple[Any, str, bool], tuple[str, str, bool] | None] = {}
         self.ignore = tuple(os.path.join(os.path.abspath(p), "") for p in ignore if p)
 
-    def note(self, path: Any, kind: str, follow: bool = True) -> None:
-        if not self.active:
+    def note(self, path: Any, kind: str, follow: bool = True, seen: Any = None) -> None:
+        if not self.active or isinstance(path, int):
             return
-        if isinstance(path, int):
-            return
+        named = (path, kind, follow)
         try:
-            text = os.fsdecode(path)
-        except TypeError:
+            known = named in self._named
+        except TypeError:  # not hashable: not a path
             return
-        full = os.path.abspath(text)
-        if full.startswith(self.ignore):
-            return
-        self.paths[(full, kind, follow)] = None
+        if known:
+            where = self._named[named]
+        else:
+            try:
+                full = os.path.abspath(os.fsdecode(path))
+            except TypeError:
+                return
+            where = self._named[named] = None if full.startswith(self.ignore) else (full, kind, follow)
+        if where is not None and self.paths.get(where) is None:
+            self.paths[where] = seen
 
     def audit(self, event: str, args: tuple[Any, ...]) -> None:
-        if not self.active:
+        if event not in _WATCHED or not self.active:
             return
         if event == "open":
             path, mode, flags = args
@@ -259,19 +281,27 @@ class _Recorder:
                 self.note(path, "stat")
         elif event in ("os.listdir", "os.scandir"):
             self.note(args[0] if args and args[0] is not None else ".", "list")
-        elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.fork", "os.spawn",
-                       "socket.connect"):
+        else:
             self.spawned = True
 
     def stat(self, path: Any, *args: Any, dir_fd: Any = None, follow_symlinks: bool = True, **kw: Any) -> Any:
-        if dir_fd is None:
-            self.note(path, "stat", follow_symlinks)
-        return _stat(path, *args, dir_fd=dir_fd, follow_symlinks=follow_symlinks, **kw)
+        return self._stat_of(_stat, path, args, dir_fd, follow_symlinks, kw)
 
     def lstat(self, path: Any, *args: Any, dir_fd: Any = None, **kw: Any) -> Any:
+        return self._stat_of(_lstat, path, args, dir_fd, False, kw)
+
+    def _stat_of(self, call: Any, path: Any, args: tuple[Any, ...], dir_fd: Any, follow: bool, kw: dict[str, Any]) -> Any:
+        if call is _stat:
+            kw["follow_symlinks"] = follow
+        try:
+            result = call(path, *args, dir_fd=dir_fd, **kw)
+        except (OSError, ValueError):
+            if dir_fd is None:
+                self.note(path, "stat", follow, False)
+            raise
         if dir_fd is None:
-            self.note(path, "stat", False)
-        return _lstat(path, *args, dir_fd=dir_fd, **kw)
+            self.note(path, "stat", follow, result)
+        return result
 
 
 class _Capture:
@@ -354,13 +384,13 @@ def record(entry_key: str, env: dict[str, str] | os._Environ[str], run: Callable
 def _store(folder: str, entry_key: str, recorder: _Recorder, began: float, out: bytes, err: bytes, code: int) -> None:
     listed = {path for path, kind, _ in recorder.paths if kind == "list"}
     deps: list[list[Any]] = []
-    for path, kind, follow in recorder.paths:
-        look = _look(path, kind, follow, began)
+    for (path, kind, follow), seen in recorder.paths.items():
+        look = _look(path, kind, follow, began, seen if kind == "stat" else None)
         if look[0] == "?":
             return
         if look[0] == "-" and kind == "stat" and os.path.dirname(path) in listed:
             continue  # the listed folder's mtime changes when the name appears
-        if not follow and (path, kind, True) in recorder.paths and not _is_link(path):
+        if not follow and (path, kind, True) in recorder.paths and not (look[0] == "f" and modes.S_ISLNK(look[5])):
             continue  # lstat of what is not a link says what stat says
         deps.append([path, kind, follow, look])
     head = json.dumps({"key": entry_key, "out": len(out), "err": len(err), "code": code, "deps": deps})
@@ -375,13 +405,6 @@ def _store(folder: str, entry_key: str, recorder: _Recorder, began: float, out: 
         _prune(folder)
     except OSError:
         return  # a cache that cannot be written is only slower next time
-
-
-def _is_link(path: str) -> bool:
-    try:
-        return modes.S_ISLNK(_lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def _prune(folder: str) -> None:

@@ -14,10 +14,11 @@ KEY = 'resource "alicloud_kms_key" "k" {\n  protection_level = "HSM"\n}\nprovide
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # an exit handler, not a `finally`: main() ends the process with os._exit after running the handlers
     probe = (
-        "import sys, runpy; sys.argv = ['kms-infracost', *sys.argv[1:]]\n"
-        "try:\n    from kms_infracost.entry import main; main()\n"
-        "finally:\n    print('click imported' if 'click' in sys.modules else 'click not imported', file=sys.stderr)\n"
+        "import atexit, sys; sys.argv = ['kms-infracost', *sys.argv[1:]]\n"
+        "atexit.register(lambda: print('click imported' if 'click' in sys.modules else 'click not imported', file=sys.stderr))\n"
+        "from kms_infracost.entry import main; main()\n"
     )
     return subprocess.run(
         [sys.executable, "-c", probe, *args], cwd=cwd, capture_output=True, text=True, check=False,
@@ -51,3 +52,30 @@ def test_a_module_call_is_never_fast_pathed(tmp_path: Path) -> None:
     result = run(tmp_path, "check", "main.tf")
     assert "module.keys.alicloud_kms_key.k" in result.stdout
     assert result.stderr.endswith("click imported\n")
+
+
+def test_the_process_ends_without_teardown_yet_keeps_codes_output_and_the_parse_cache(tmp_path: Path) -> None:
+    """main() leaves through os._exit after the exit handlers: the exit code, every byte of output and
+    the parse cache (written by an exit handler) are what an ordinary exit gives."""
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "kms.tf").write_text(KEY)
+    cache = tmp_path / "cache"
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "kms_infracost", *args], cwd=tmp_path, capture_output=True, text=True,
+            check=False, env={**os.environ, "PYTHONPATH": NO_NETWORK, "KMS_INFRACOST_CACHE_DIR": str(cache),
+                              "KMS_INFRACOST_REPLAY": "0"},
+        )
+
+    failing = cli("check", "infra", "--max-per-key", "0.5", "--format", "json")
+    assert failing.returncode == 1
+    assert failing.stdout.rstrip().endswith("}")  # the whole JSON report, flushed before the exit
+    assert len(failing.stdout) > 1000
+    assert len(list((cache / "parse").glob("index-*.json"))) == 1
+    passing = cli("check", "infra", "--format", "json")
+    assert passing.returncode == 0
+    bad = cli("check", "infra", "--max-per-key", "lots")
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert "Traceback" not in bad.stderr
