@@ -144,29 +144,34 @@ def _digest(path: str, is_dir: bool) -> str:
     return digest.hexdigest()
 
 
+def _fields(stat: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What a look needs of a stat: small, and cheap to hand from a worker to the main process."""
+    return (stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
 def _look(path: str, kind: str, follow: bool, since: float | None, seen: Any = None) -> list[Any]:
     """How `path` looks now: ["-"] absent, ["d"] a folder, ["D", mtime, ctime] a listed folder, ["f", …] a file.
 
     With `since` (recording), a file or listed folder changed within RACY_SECONDS of it carries a digest.
-    `seen`: what the run's own stat of the path returned (False when it failed): how it looked then."""
+    `seen`: what the run's own stat of the path returned (_fields, or False when it failed): how it looked
+    then."""
     if seen is None:
         try:
-            stat = _stat(path) if follow else _lstat(path)
+            seen = _fields(_stat(path) if follow else _lstat(path))
         except (OSError, ValueError):
             return ["-"]
     elif seen is False:
         return ["-"]
-    else:
-        stat = seen
-    if modes.S_ISDIR(stat.st_mode):
+    mode, size, mtime, ctime, inode = seen
+    if modes.S_ISDIR(mode):
         if kind != "list":
             return ["d"]
-        look: list[Any] = ["D", stat.st_mtime_ns, stat.st_ctime_ns]
+        look: list[Any] = ["D", mtime, ctime]
     elif kind == "list":
         return ["-"]  # listing something that is not a folder failed; the same will fail again
     else:
-        look = ["f", stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_mode]
-    if since is not None and max(stat.st_mtime_ns, stat.st_ctime_ns) / 1e9 >= since - RACY_SECONDS:
+        look = ["f", size, mtime, ctime, inode, mode]
+    if since is not None and max(mtime, ctime) / 1e9 >= since - RACY_SECONDS:
         try:
             look.append(_digest(path, look[0] == "D"))
         except OSError:
@@ -243,8 +248,10 @@ class _Recorder:
     def __init__(self, ignore: list[str]) -> None:
         self.active = True
         self.spawned = False
-        #: (absolute path, kind, follow) -> what the run's first stat of it returned (None: not stat'ed, False:
-        #: the stat failed; not the exception, whose traceback would keep the run's frames alive)
+        #: how many paths it had when the run last forked a worker (a worker hands back only the later ones)
+        self.forked_at = 0
+        #: (absolute path, kind, follow) -> what the run's first stat of it returned, as _fields (None: not
+        #: stat'ed, False: the stat failed; not the exception, whose traceback would keep the run's frames alive)
         self.paths: dict[tuple[str, str, bool], Any] = {}
         self._named: dict[tuple[Any, str, bool], tuple[str, str, bool] | None] = {}
         self.ignore = tuple(os.path.join(os.path.abspath(p), "") for p in ignore if p)
@@ -300,8 +307,51 @@ class _Recorder:
                 self.note(path, "stat", follow, False)
             raise
         if dir_fd is None:
-            self.note(path, "stat", follow, result)
+            self.note(path, "stat", follow, _fields(result))
         return result
+
+
+#: the recorder of the run going on in this process, if any (parallel.py's workers hand theirs back)
+_recording: list[_Recorder] = []
+
+
+class own_fork:  # used as `with replay.own_fork():`; a class, so the warm path imports no contextlib
+    """A fork the run makes for its own workers (parallel.py) is not a process it spawns: a run that forks
+    workers is still stored, because what the workers look at comes back through seen()/merge_seen()."""
+
+    def __enter__(self) -> None:
+        self.recorder = _recording[0] if _recording else None
+        self.was = self.recorder.active if self.recorder else False
+        if self.recorder:
+            self.recorder.active = False
+            self.recorder.forked_at = len(self.recorder.paths)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.recorder:
+            self.recorder.active = self.was
+
+
+def seen() -> list[tuple[tuple[str, str, bool], Any]] | None:
+    """In a worker: the paths it looked at that the main process had not when it forked (None when the
+    worker started a process, or there is no recording)."""
+    if not _recording or _recording[0].spawned:
+        return None
+    recorder = _recording[0]
+    return list(recorder.paths.items())[recorder.forked_at:]
+
+
+def merge_seen(paths: list[tuple[tuple[str, str, bool], Any]] | None) -> None:
+    """In the main process: a worker's paths become the run's; a worker that started a process (or could
+    not say what it looked at) makes the run one that is not stored."""
+    if not _recording:
+        return
+    recorder = _recording[0]
+    if paths is None:
+        recorder.spawned = True
+        return
+    for where, look in paths:
+        if recorder.paths.get(where) is None:
+            recorder.paths[where] = look
 
 
 class _Capture:
@@ -367,6 +417,7 @@ def record(entry_key: str, env: dict[str, str] | os._Environ[str], run: Callable
         sys.exit(0)
     sys.addaudithook(recorder.audit)
     os.stat, os.lstat = recorder.stat, recorder.lstat
+    _recording.append(recorder)
     try:
         run()
         code = 0
@@ -374,6 +425,7 @@ def record(entry_key: str, env: dict[str, str] | os._Environ[str], run: Callable
         code = _exit_code(exc)
     finally:  # also on any other exception, which then goes on after the output is passed on
         recorder.active = False
+        _recording.clear()
         os.stat, os.lstat = _stat, _lstat
         out, err = capture.finish()
     if code in (0, 1) and not recorder.spawned and len(out) + len(err) <= MAX_OUTPUT:
