@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -105,17 +106,32 @@ def _line_of(path: Path, needle: str) -> int | None:
 Found = tuple[Path, dict[str, Any]]
 
 
-def _config_in(folder: Path) -> Found | None:
-    """The config in this one folder, if any (a near miss of the file's name is an error)."""
+#: every name _config_in looks for
+_CONFIG_NAMES = frozenset((OWN_FILE, "pyproject.toml", *NEAR_FILES))
+
+
+def _config_in(folder: Path, listed: bool = False) -> Found | None:
+    """The config in this one folder, if any (a near miss of the file's name is an error).
+
+    listed: the run lists this folder anyway (the search for roots read it), so it is listed here too and
+    only the names it holds are stat'ed: seven stats of absent files in each of a monorepo's hundreds of
+    folders cost more than the listing. Other folders (above the working directory: /tmp, a home folder)
+    are asked name by name, so that a run's replay record does not hang on everything else they hold."""
+    present = _CONFIG_NAMES
+    if listed:
+        try:
+            present = _CONFIG_NAMES.intersection(os.listdir(folder))
+        except OSError:
+            pass  # not listable: ask for each name
     own = folder / OWN_FILE
-    if own.is_file():
+    if OWN_FILE in present and own.is_file():
         return own, _read(own)
     pyproject = folder / "pyproject.toml"
-    section = _tool_section(_read(pyproject), pyproject) if pyproject.is_file() else None
+    section = _tool_section(_read(pyproject), pyproject) if "pyproject.toml" in present and pyproject.is_file() else None
     if section is not None:
         return pyproject, section
     for name in NEAR_FILES:
-        if (folder / name).is_file():
+        if name in present and (folder / name).is_file():
             raise UserError(f"this config file is not read: did you mean {OWN_FILE}?", str(folder / name))
     return None
 
@@ -136,14 +152,16 @@ class ConfigLookup:
     """Configs for the many project folders of one run: each folder is looked at once and each config
     parsed once, however many projects lie below them (a monorepo run has hundreds)."""
 
-    def __init__(self) -> None:
+    def __init__(self, listed: Collection[str] = ()) -> None:
         self._found: dict[Path, Found | None] = {}
         self._git: dict[Path, bool] = {}
         self._parsed: dict[str, Config] = {}
+        #: absolute folders the run lists anyway (Survey.calls): looked at with one listing
+        self._listed = listed
 
     def config_in(self, folder: Path) -> Found | None:
         if folder not in self._found:
-            self._found[folder] = _config_in(folder)
+            self._found[folder] = _config_in(folder, str(folder) in self._listed)
         return self._found[folder]
 
     def nearest(self, folder: Path) -> Found | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -209,9 +210,17 @@ def select_projects(
     """The projects the command line names, in the order first named, each once."""
     survey = Survey(cwd, excludes)
     given = paths or (".",)
+    #: each named path stat'ed once: whether it is a folder (a hook names thousands of files)
+    folders: dict[str, bool] = {}
     for path in given:
-        if path != "-" and not os.path.lexists(path):
-            raise UserError("no such file or directory", path)
+        if path == "-" or path in folders:
+            continue
+        try:
+            folders[path] = stat.S_ISDIR(os.stat(path).st_mode)
+        except (OSError, ValueError):
+            if not os.path.lexists(path):  # a link to nothing is there, and fails when read
+                raise UserError("no such file or directory", path) from None
+            folders[path] = False
     if entries:
         return _from_entries(given, cwd, entries, survey), survey
     projects: dict[str, Project] = {}
@@ -247,7 +256,7 @@ def select_projects(
             named = project_name(config_dir, cwd) if config_dir else _plan_project_name(path, cwd)
             projects.setdefault(f"plan:{name}", Project(named, path, kind="plan"))
             continue
-        if os.path.isdir(path):
+        if folders[path]:
             if _under_terraform(os.path.abspath(path)):
                 add(path)  # named explicitly: read as it is (a module under .terraform, an empty folder)
                 continue
@@ -278,7 +287,11 @@ _ROOT_MARKS = (".terraform.lock.hcl", ".terraform", "terraform.tfvars", "terrafo
 def _marked_root(folder: str) -> bool:
     """A folder terraform has been run in (or that sets root variables) is a root: no need to read the
     whole repository for callers of it, which keeps the hook fast in large monorepos."""
-    return any(os.path.exists(os.path.join(folder, mark)) for mark in _ROOT_MARKS)
+    try:
+        names = set(os.listdir(folder))  # one look at the folder, not one per mark
+    except OSError:
+        names = set(_ROOT_MARKS)
+    return any(os.path.exists(os.path.join(folder, mark)) for mark in _ROOT_MARKS if mark in names)
 
 
 def _auto_loaded(path: str) -> bool:

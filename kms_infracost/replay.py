@@ -253,27 +253,37 @@ class _Recorder:
         #: (absolute path, kind, follow) -> what the run's first stat of it returned, as _fields (None: not
         #: stat'ed, False: the stat failed; not the exception, whose traceback would keep the run's frames alive)
         self.paths: dict[tuple[str, str, bool], Any] = {}
+        #: (path as the run named it, kind, follow) -> its key in paths (None: not recorded)
         self._named: dict[tuple[Any, str, bool], tuple[str, str, bool] | None] = {}
         self.ignore = tuple(os.path.join(os.path.abspath(p), "") for p in ignore if p)
+        self.cwd = os.getcwd()  # a run never changes it: no getcwd for each relative path
 
-    def note(self, path: Any, kind: str, follow: bool = True, seen: Any = None) -> None:
-        if not self.active or isinstance(path, int):
-            return
+    def where(self, path: Any, kind: str, follow: bool) -> tuple[str, str, bool] | None:
+        """The key a path named this way is recorded under (None: not recorded)."""
         named = (path, kind, follow)
         try:
-            known = named in self._named
+            return self._named[named]
+        except KeyError:
+            pass
         except TypeError:  # not hashable: not a path
-            return
-        if known:
-            where = self._named[named]
+            return None
+        if isinstance(path, int):
+            where = None  # a descriptor: the open that made it was recorded
         else:
             try:
-                full = os.path.abspath(os.fsdecode(path))
+                text = os.fsdecode(path)
             except TypeError:
-                return
-            where = self._named[named] = None if full.startswith(self.ignore) else (full, kind, follow)
-        if where is not None and self.paths.get(where) is None:
-            self.paths[where] = seen
+                return None
+            full = os.path.normpath(text if text.startswith("/") else os.path.join(self.cwd, text))
+            where = None if full.startswith(self.ignore) else (full, kind, follow)
+        self._named[named] = where
+        return where
+
+    def note(self, path: Any, kind: str, follow: bool = True, seen: Any = None) -> None:
+        if self.active:
+            where = self.where(path, kind, follow)
+            if where is not None and self.paths.get(where) is None:
+                self.paths[where] = seen
 
     def audit(self, event: str, args: tuple[Any, ...]) -> None:
         if event not in _WATCHED or not self.active:
@@ -292,22 +302,29 @@ class _Recorder:
             self.spawned = True
 
     def stat(self, path: Any, *args: Any, dir_fd: Any = None, follow_symlinks: bool = True, **kw: Any) -> Any:
-        return self._stat_of(_stat, path, args, dir_fd, follow_symlinks, kw)
-
-    def lstat(self, path: Any, *args: Any, dir_fd: Any = None, **kw: Any) -> Any:
-        return self._stat_of(_lstat, path, args, dir_fd, False, kw)
-
-    def _stat_of(self, call: Any, path: Any, args: tuple[Any, ...], dir_fd: Any, follow: bool, kw: dict[str, Any]) -> Any:
-        if call is _stat:
-            kw["follow_symlinks"] = follow
         try:
-            result = call(path, *args, dir_fd=dir_fd, **kw)
+            result = _stat(path, *args, dir_fd=dir_fd, follow_symlinks=follow_symlinks, **kw)
         except (OSError, ValueError):
             if dir_fd is None:
-                self.note(path, "stat", follow, False)
+                self.note(path, "stat", follow_symlinks, False)
             raise
-        if dir_fd is None:
-            self.note(path, "stat", follow, _fields(result))
+        if dir_fd is None and self.active:
+            where = self.where(path, "stat", follow_symlinks)
+            if where is not None and self.paths.get(where) is None:
+                self.paths[where] = _fields(result)
+        return result
+
+    def lstat(self, path: Any, *args: Any, dir_fd: Any = None, **kw: Any) -> Any:
+        try:
+            result = _lstat(path, *args, dir_fd=dir_fd, **kw)
+        except (OSError, ValueError):
+            if dir_fd is None:
+                self.note(path, "stat", False, False)
+            raise
+        if dir_fd is None and self.active:
+            where = self.where(path, "stat", False)
+            if where is not None and self.paths.get(where) is None:
+                self.paths[where] = _fields(result)
         return result
 
 

@@ -304,7 +304,7 @@ def _run(options: RunOptions, mode: str) -> int:
     projects, survey = select_projects(
         options.paths, cwd, options.exclude_paths, run_config.projects, options.config_dir
     )
-    lookup = ConfigLookup()
+    lookup = ConfigLookup(survey.calls)
     configs = {p.name: project_settings(p, run_config, options, cwd, lookup) for p in projects}
     from kms_infracost.parallel import map_in_order
 

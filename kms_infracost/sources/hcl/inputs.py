@@ -120,14 +120,16 @@ def root_inputs(
         if key.startswith("TF_VAR_") and len(key) > len("TF_VAR_"):
             inputs[key[len("TF_VAR_"):]] = RawString(env[key], f"environment {key}")
     files: list[str] = []
-    for name in AUTO_LOADED:
-        path = scan.join(root.dir, name)
-        if os.path.isfile(path):
-            files.append(path)
     try:
         names = sorted(os.listdir(root.dir or "."))
+        present = set(names)
     except OSError:
         names = []
+        present = set(AUTO_LOADED)  # not listable: ask for each by name
+    for name in AUTO_LOADED:
+        path = scan.join(root.dir, name)
+        if name in present and os.path.isfile(path):  # the listing first: no stat of a file that is not there
+            files.append(path)
     files.extend(
         scan.join(root.dir, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))
     )
