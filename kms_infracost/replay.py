@@ -145,7 +145,7 @@ def _digest(path: str, is_dir: bool) -> str:
 
 
 def _fields(stat: os.stat_result) -> tuple[int, int, int, int, int]:
-    """What a look needs of a stat: small, and cheap to hand from a worker to the main process."""
+    """What a look needs of a stat, kept small (a run records thousands)."""
     return (stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
@@ -248,8 +248,6 @@ class _Recorder:
     def __init__(self, ignore: list[str]) -> None:
         self.active = True
         self.spawned = False
-        #: how many paths it had when the run last forked a worker (a worker hands back only the later ones)
-        self.forked_at = 0
         #: (absolute path, kind, follow) -> what the run's first stat of it returned, as _fields (None: not
         #: stat'ed, False: the stat failed; not the exception, whose traceback would keep the run's frames alive)
         self.paths: dict[tuple[str, str, bool], Any] = {}
@@ -328,49 +326,6 @@ class _Recorder:
         return result
 
 
-#: the recorder of the run going on in this process, if any (parallel.py's workers hand theirs back)
-_recording: list[_Recorder] = []
-
-
-class own_fork:  # used as `with replay.own_fork():`; a class, so the warm path imports no contextlib
-    """A fork the run makes for its own workers (parallel.py) is not a process it spawns: a run that forks
-    workers is still stored, because what the workers look at comes back through seen()/merge_seen()."""
-
-    def __enter__(self) -> None:
-        self.recorder = _recording[0] if _recording else None
-        self.was = self.recorder.active if self.recorder else False
-        if self.recorder:
-            self.recorder.active = False
-            self.recorder.forked_at = len(self.recorder.paths)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.recorder:
-            self.recorder.active = self.was
-
-
-def seen() -> list[tuple[tuple[str, str, bool], Any]] | None:
-    """In a worker: the paths it looked at that the main process had not when it forked (None when the
-    worker started a process, or there is no recording)."""
-    if not _recording or _recording[0].spawned:
-        return None
-    recorder = _recording[0]
-    return list(recorder.paths.items())[recorder.forked_at:]
-
-
-def merge_seen(paths: list[tuple[tuple[str, str, bool], Any]] | None) -> None:
-    """In the main process: a worker's paths become the run's; a worker that started a process (or could
-    not say what it looked at) makes the run one that is not stored."""
-    if not _recording:
-        return
-    recorder = _recording[0]
-    if paths is None:
-        recorder.spawned = True
-        return
-    for where, look in paths:
-        if recorder.paths.get(where) is None:
-            recorder.paths[where] = look
-
-
 class _Capture:
     """stdout and stderr sent to temporary files at the descriptor level, then passed on unchanged."""
 
@@ -434,7 +389,6 @@ def record(entry_key: str, env: dict[str, str] | os._Environ[str], run: Callable
         sys.exit(0)
     sys.addaudithook(recorder.audit)
     os.stat, os.lstat = recorder.stat, recorder.lstat
-    _recording.append(recorder)
     try:
         run()
         code = 0
@@ -442,7 +396,6 @@ def record(entry_key: str, env: dict[str, str] | os._Environ[str], run: Callable
         code = _exit_code(exc)
     finally:  # also on any other exception, which then goes on after the output is passed on
         recorder.active = False
-        _recording.clear()
         os.stat, os.lstat = _stat, _lstat
         out, err = capture.finish()
     if code in (0, 1) and not recorder.spawned and len(out) + len(err) <= MAX_OUTPUT:

@@ -306,10 +306,7 @@ def _run(options: RunOptions, mode: str) -> int:
     )
     lookup = ConfigLookup(survey.calls)
     configs = {p.name: project_settings(p, run_config, options, cwd, lookup) for p in projects}
-    from kms_infracost.parallel import map_in_order
-
-    loaded = map_in_order(lambda p: load_project(p, options, configs[p.name], read=survey.read), projects)
-    inventories = {p.name: inventory for p, inventory in zip(projects, loaded)}
+    inventories = {p.name: load_project(p, options, configs[p.name], read=survey.read) for p in projects}
     base_ref = options.base_ref
     if base_ref is None and mode == "check" and not options.base_plan and run_config.hook_base_ref:
         base_ref = run_config.hook_base_ref

@@ -126,29 +126,6 @@ def write_indexes() -> None:
         index.write()
 
 
-def forget_pending() -> None:
-    """In a forked worker (parallel.py): what the main process added is its own to write."""
-    for index in _INDEXES.values():
-        index.dirty.clear()
-
-
-def pending() -> bytes:
-    """In a forked worker: the entries it added, by index, encoded for the main process (take())."""
-    return _dumps({path: {name: index.entries[name] for name in index.dirty} for path, index in _INDEXES.items()
-                   if index.dirty})
-
-
-def take(data: bytes) -> None:
-    """In the main process: a worker's entries, written with this run's at exit."""
-    for path, entries in _loads(data).items():
-        index = _INDEXES.get(path)
-        if index is None:
-            index = _INDEXES[path] = _Index(path)
-        for name, entry in entries.items():
-            index.put(name, entry)
-        _write_at_exit()
-
-
 _AT_EXIT: list[bool] = []
 
 
