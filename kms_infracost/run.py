@@ -94,7 +94,9 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     from kms_infracost.config import ConfigLookup
 
     config = run_config
-    folder = Path(project.path).resolve() if project.kind == "hcl" else None
+    from kms_infracost.runmemo import realpath
+
+    folder = Path(realpath(project.path)) if project.kind == "hcl" else None
     if folder is not None and not options.config_file:
         lookup = lookup or ConfigLookup()
         found = lookup.nearest(folder)
@@ -104,7 +106,7 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     # warning codes and projects are read, never changed, so they are shared (a deep copy of 360 projects'
     # configs was a twentieth of a monorepo run)
     config = dataclasses.replace(config, thresholds=dict(config.thresholds))
-    own_usage = config.usage_file if config.path and folder and Path(config.path).parent.resolve() == folder else None
+    own_usage = config.usage_file if config.path and folder and Path(realpath(os.path.dirname(config.path) or ".")) == folder else None
     entry = project.entry
     if entry is not None:
         config.thresholds.update(entry.thresholds)
@@ -270,7 +272,9 @@ def _check_out_files(options: RunOptions) -> None:
 
 def run(options: RunOptions, *, mode: str) -> int:
     """mode: "check" (all policy), "breakdown" (none), "diff" (policy on the change)."""
-    with _no_collections():
+    from kms_infracost import runmemo
+
+    with _no_collections(), runmemo.scope():
         return _run(options, mode)
 
 

@@ -164,9 +164,12 @@ def _read_lines(path: str) -> list[str] | None:
 
 def collect_annotations(resources: list[model.Resource]) -> dict[tuple[str, str], Annotation]:
     """Annotations of every resource whose block is known (file and line), by (root, address)."""
+    from kms_infracost.runmemo import table
     from kms_infracost.sources.blocks import scan_blocks
 
-    by_file: dict[str, tuple[list[str], dict[int, tuple[int, int]]]] = {}
+    # a file's lines and blocks, read once a run (a module's file serves every root that calls it)
+    memo = table("annotated files")
+    by_file: dict[str, tuple[list[str], dict[int, tuple[int, int]]]] = memo if memo is not None else {}
     found: dict[tuple[str, str], Annotation] = {}
     for resource in resources:
         if not resource.file or not resource.line:

@@ -68,11 +68,17 @@ class Run:
     def boundary(self) -> str:
         """The repository the root lives in (nearest folder with .git); outside git, no bound ("/")."""
         if getattr(self, "_boundary", None) is None:
-            here = os.path.realpath(self.root_dir or ".")
+            from kms_infracost.runmemo import realpath, table
+
+            here = realpath(self.root_dir or ".")
+            memo = table("git")  # folder -> holds .git, asked once a run
+            marked = memo if memo is not None else {}
             found = None
             probe = here
             while True:
-                if os.path.exists(os.path.join(probe, ".git")):
+                if probe not in marked:
+                    marked[probe] = os.path.exists(os.path.join(probe, ".git"))
+                if marked[probe]:
                     found = probe
                     break
                 parent = os.path.dirname(probe)
@@ -86,7 +92,9 @@ class Run:
 
     def outside(self, parent_dir: str, source: str) -> bool:
         """A local module source that leaves the repository (`../../..`, or a symlink out of it)."""
-        target = os.path.realpath(os.path.join(parent_dir or ".", source))
+        from kms_infracost.runmemo import realpath
+
+        target = realpath(os.path.join(parent_dir or ".", source))
         boundary = self.boundary()
         return not (target == boundary or target.startswith(boundary.rstrip(os.sep) + os.sep))
 
