@@ -300,27 +300,21 @@ class _Recorder:
             self.spawned = True
 
     def stat(self, path: Any, *args: Any, dir_fd: Any = None, follow_symlinks: bool = True, **kw: Any) -> Any:
-        try:
-            result = _stat(path, *args, dir_fd=dir_fd, follow_symlinks=follow_symlinks, **kw)
-        except (OSError, ValueError):
-            if dir_fd is None:
-                self.note(path, "stat", follow_symlinks, False)
-            raise
-        if dir_fd is None and self.active:
-            where = self.where(path, "stat", follow_symlinks)
-            if where is not None and self.paths.get(where) is None:
-                self.paths[where] = _fields(result)
-        return result
+        return self._through(_stat, path, args, dir_fd, follow_symlinks, {**kw, "follow_symlinks": follow_symlinks})
 
     def lstat(self, path: Any, *args: Any, dir_fd: Any = None, **kw: Any) -> Any:
+        return self._through(_lstat, path, args, dir_fd, False, kw)
+
+    def _through(self, call: Any, path: Any, args: tuple[Any, ...], dir_fd: Any, follow: bool, kw: dict[str, Any]) -> Any:
+        """The real stat, with what it returned kept (a path relative to dir_fd is not one the run names)."""
         try:
-            result = _lstat(path, *args, dir_fd=dir_fd, **kw)
+            result = call(path, *args, dir_fd=dir_fd, **kw)
         except (OSError, ValueError):
             if dir_fd is None:
-                self.note(path, "stat", False, False)
+                self.note(path, "stat", follow, False)
             raise
         if dir_fd is None and self.active:
-            where = self.where(path, "stat", False)
+            where = self.where(path, "stat", follow)
             if where is not None and self.paths.get(where) is None:
                 self.paths[where] = _fields(result)
         return result
