@@ -313,10 +313,8 @@ class _Recorder:
             if dir_fd is None:
                 self.note(path, "stat", follow, False)
             raise
-        if dir_fd is None and self.active:
-            where = self.where(path, "stat", follow)
-            if where is not None and self.paths.get(where) is None:
-                self.paths[where] = _fields(result)
+        if dir_fd is None:
+            self.note(path, "stat", follow, _fields(result))
         return result
 
 

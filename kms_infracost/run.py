@@ -92,10 +92,9 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     import dataclasses
 
     from kms_infracost.config import ConfigLookup
-
-    config = run_config
     from kms_infracost.runmemo import realpath
 
+    config = run_config
     folder = Path(realpath(project.path)) if project.kind == "hcl" else None
     if folder is not None and not options.config_file:
         lookup = lookup or ConfigLookup()

@@ -29,10 +29,10 @@ class scope:  # used as `with runmemo.scope():`, like a function
             _tables = None
 
 
-def table(name: str) -> dict[Any, Any] | None:
-    """The run's table of one kind of answer; None outside a run."""
+def table(name: str) -> dict[Any, Any]:
+    """The run's table of one kind of answer; outside a run, a fresh one each time (nothing is kept)."""
     if _tables is None:
-        return None
+        return {}
     found = _tables.get(name)
     if found is None:
         found = _tables[name] = {}
@@ -45,9 +45,9 @@ def realpath(path: str) -> str:
 
     The same walk as os.path.realpath, component by component with `..` applied to what is resolved so
     far; from the first symbolic link on, os.path.realpath resolves the rest itself."""
-    links = table("links")  # folder or file -> is a symbolic link
-    if links is None:
+    if _tables is None:
         return os.path.realpath(path)
+    links = table("links")  # folder or file -> is a symbolic link
     resolved = "/"
     parts = os.path.join(os.getcwd(), path).split("/")
     for index, part in enumerate(parts):

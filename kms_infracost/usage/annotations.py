@@ -168,8 +168,7 @@ def collect_annotations(resources: list[model.Resource]) -> dict[tuple[str, str]
     from kms_infracost.sources.blocks import scan_blocks
 
     # a file's lines and blocks, read once a run (a module's file serves every root that calls it)
-    memo = table("annotated files")
-    by_file: dict[str, tuple[list[str], dict[int, tuple[int, int]]]] = memo if memo is not None else {}
+    by_file: dict[str, tuple[list[str], dict[int, tuple[int, int]]]] = table("annotated files")
     found: dict[tuple[str, str], Annotation] = {}
     for resource in resources:
         if not resource.file or not resource.line:

@@ -71,8 +71,7 @@ class Run:
             from kms_infracost.runmemo import realpath, table
 
             here = realpath(self.root_dir or ".")
-            memo = table("git")  # folder -> holds .git, asked once a run
-            marked = memo if memo is not None else {}
+            marked = table("git")  # folder -> holds .git, asked once a run
             found = None
             probe = here
             while True:
