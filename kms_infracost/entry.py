@@ -76,6 +76,8 @@ def _leave(code: object) -> NoReturn:
         sys.exit(status)
     run_handlers()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed (`>&-`): nothing to flush
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):

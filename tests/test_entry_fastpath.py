@@ -79,3 +79,18 @@ def test_the_process_ends_without_teardown_yet_keeps_codes_output_and_the_parse_
     assert bad.returncode == 2
     assert bad.stdout == ""
     assert "Traceback" not in bad.stderr
+
+
+def test_a_closed_stdout_ends_as_before_without_a_traceback(tmp_path: Path) -> None:
+    """Started with stdout closed (`>&-`), Python has no sys.stdout: the run says so in one line and exits 2,
+    and leaving the process does not trip over the missing stream."""
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "kms.tf").write_text(KEY)
+    done = subprocess.run(
+        [sys.executable, "-m", "kms_infracost", "check", "infra"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": NO_NETWORK}, preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
