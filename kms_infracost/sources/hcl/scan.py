@@ -27,12 +27,24 @@ _GAP = r"(?:[ \t]|/\*.*?\*/)"
 _MODULE_HEADER = re.compile(rf'(?m)^[ \t]*module{_GAP}+"([^"\n]+)"{_GAP}*\{{')
 _SOURCE = re.compile(rf'(?m)^[ \t]*source{_GAP}*={_GAP}*"([^"\n]*)"')
 _SPECIAL = re.compile(r'[{}"#/<]')
+#: what skip_braced passes over without a step of its own, in one match: text with no brace, quote, comment
+#: or heredoc in it, strings whose templates hold no brace, quote, comment or heredoc (`"${var.x}-y"`; no
+#: `$${`, `%%{` or newline), whole comments, and a lone
+#: `/` or `<`. Anything else stops it and is taken one step at a time, as before, so errors come out the
+#: same. Possessive throughout: what is matched is never given back, so the match is linear.
+_PLAIN_RUN = re.compile(
+    r'(?:[^{}"#/<]++|"(?:[^"\\\n$%]++|\\.|[$%]\{[^{}"#/<]*+\}|[$%](?![{$%]))*+"|#[^\n]*+|//[^\n]*+'
+    r"|/\*(?:[^*]++|\*(?!/))*+\*/"
+    r"|/(?![/*])|<(?!<))*+"
+)
 _IN_STRING = re.compile(r'["\\$%\n]')
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)[ \t]*\r?\n")
 #: an HCL identifier: Unicode letters (ID_Start) or _, then letters, digits, _ or -
 _NAME = re.compile(r"[^\W\d][\w-]*")
 _LABEL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)+", re.DOTALL)
+#: a block header with only blank-separated quoted labels (no escapes) and its `{` on the same line
+_PLAIN_HEADER = re.compile(r'([^\W\d][\w-]*)((?:[ \t]+"[^"\\\n]*+")*+)[ \t]*\{')
 
 
 class TopBlock:
@@ -211,7 +223,11 @@ def _skip_heredoc(text: str, match: re.Match[str]) -> int:
 def skip_braced(text: str, i: int) -> int:
     """From just after `{` to just after its matching `}`, past strings, comments and heredocs."""
     depth = 1
+    plain = _PLAIN_RUN.match
     while True:
+        run = plain(text, i)  # always a match (possibly empty)
+        if run:
+            i = run.end()
         m = _SPECIAL.search(text, i)
         if m is None:
             raise ScanError("unclosed {")
@@ -258,31 +274,41 @@ def split_blocks(text: str) -> list[TopBlock]:
             i = m.end()
         if i >= n:
             return blocks
-        name = _NAME.match(text, i)
-        if name is None:
-            raise ScanError("expected a block")
         start = i
-        i = name.end()
-        labels: list[str] = []
-        while True:
-            m = _SPACE.match(text, i)
-            if m:
-                i = m.end()
-            if i >= n:
-                raise ScanError("block without a body")
-            ch = text[i]
-            if ch == "{":
-                break
-            label = _LABEL.match(text, i) if ch == '"' else _NAME.match(text, i)
-            if label is None:
-                raise ScanError("expected a block label or {")
-            labels.append(label.group(1) if ch == '"' else label.group())
-            i = label.end()
+        head = _PLAIN_HEADER.match(text, i)
+        if head is not None:  # `type "label" "label" {` on one line, the usual shape: one match
+            kind, labels, i = head.group(1), head.group(2).split('"')[1::2], head.end() - 1
+        else:
+            kind, labels, i = _header(text, i, n)
         end = skip_braced(text, i + 1)
         line += text.count("\n", counted, start)
         counted = start
-        blocks.append(TopBlock(name.group(), labels, start, end, line))
+        blocks.append(TopBlock(kind, labels, start, end, line))
         i = end
+
+
+def _header(text: str, i: int, n: int) -> tuple[str, list[str], int]:
+    """A block's type and labels, read step by step (comments, line breaks, bare labels); i at its `{`."""
+    name = _NAME.match(text, i)
+    if name is None:
+        raise ScanError("expected a block")
+    i = name.end()
+    labels: list[str] = []
+    while True:
+        m = _SPACE.match(text, i)
+        if m:
+            i = m.end()
+        if i >= n:
+            raise ScanError("block without a body")
+        ch = text[i]
+        if ch == "{":
+            break
+        label = _LABEL.match(text, i) if ch == '"' else _NAME.match(text, i)
+        if label is None:
+            raise ScanError("expected a block label or {")
+        labels.append(label.group(1) if ch == '"' else label.group())
+        i = label.end()
+    return name.group(), labels, i
 
 
 _ATTR_START = re.compile(r"[ \t]*([^\W\d][\w-]*)[ \t]*=(?![=>])")

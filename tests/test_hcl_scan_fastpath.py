@@ -1,0 +1,82 @@
+"""The block splitter's one-match shortcuts (plain runs inside braces, plain headers) give exactly what the
+step-by-step scan gives: the same blocks, labels, offsets and lines, and the same error on a bad text."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent / "support"))
+from hcl_texts import GROUPS
+
+from kms_infracost.sources.hcl import scan
+
+
+def _split(text: str) -> Any:
+    try:
+        return [(b.type, b.labels, b.start, b.end, b.line) for b in scan.split_blocks(text)]
+    except scan.ScanError as exc:
+        return f"ScanError: {exc}"
+
+
+def _both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    fast = _split(text)
+    with monkeypatch.context() as step_by_step:
+        step_by_step.setattr(scan, "_PLAIN_RUN", re.compile(""))  # matches nothing: every character is a step
+        step_by_step.setattr(scan, "_PLAIN_HEADER", re.compile(r"(?!)"))  # never matches: every header is read step by step
+        slow = _split(text)
+    return fast, slow
+
+
+def _all_texts() -> Iterator[tuple[str, str]]:
+    for group in GROUPS.values():
+        yield from group()
+
+
+def test_every_shared_text_splits_the_same_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    split = 0
+    for name, text in _all_texts():
+        fast, slow = _both(text, monkeypatch)
+        assert fast == slow, name
+        split += isinstance(fast, list) and len(fast) > 0
+    assert split > 300  # the texts were there and most split into blocks
+
+
+def test_the_shortcuts_take_the_common_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = 'resource "alicloud_kms_key" "k" {\n  description = "${var.env}-key # not a comment"\n  tags = { a = "b" }\n}\n'
+    assert scan._PLAIN_HEADER.match(text) is not None
+    body = text.index("{") + 1
+    assert scan._PLAIN_RUN.match(text, body).end() == text.index("{ a")  # the string with ${...} in one go
+    assert _split(text) == [("resource", ["alicloud_kms_key", "k"], 0, len(text) - 1, 1)]
+
+
+_PIECES = [
+    "resource", "locals", " ", "\t", "\n", "\r\n", '"a"', '"b c"', '"e\\"q"', "{", "}", "x = 1", "=", "#c\n", "//c\n",
+    "/*x*/", "/*", "*/", "/", "*", '"${', '"$${', '"%{', "%%{", "${", "$", "%", '"', "\\", "<<EOF\n", "EOF\n",
+    "<<-EOT\n", "  EOT\n", "<", "<<", "label", "é", '"${a}"', '"${ "q" }"', '"${ {} }"', "[", "]",
+]
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_generated_texts_split_the_same_both_ways(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, slow = _both(text, monkeypatch)
+    assert fast == slow, text
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_generated_bodies_inside_a_block_split_the_same_both_ways(pieces: list[str]) -> None:
+    text = 'resource "t" "n" {\n' + "".join(pieces) + "\n}\n"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, slow = _both(text, monkeypatch)
+    assert fast == slow, text
