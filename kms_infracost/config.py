@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from kms_infracost.errors import UserError, closest, did_you_mean
+from kms_infracost.runmemo import listing
 
 THRESHOLDS = (
     "monthly_total",
@@ -120,7 +121,7 @@ def _config_in(folder: Path, listed: bool = False) -> Found | None:
     present = _CONFIG_NAMES
     if listed:
         try:
-            present = _CONFIG_NAMES.intersection(os.listdir(folder))
+            present = _CONFIG_NAMES.intersection(name for name, _, _, _ in listing(str(folder)))
         except OSError:
             pass  # not listable: ask for each name
     own = folder / OWN_FILE

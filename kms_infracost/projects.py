@@ -17,11 +17,14 @@ import fnmatch
 import itertools
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from kms_infracost.errors import UserError
+from kms_infracost.runmemo import abspath, listing
+from kms_infracost.runmemo import entry as listed_entry
 from kms_infracost.sources import HCL_SUFFIXES
 from kms_infracost.sources.hcl import scan
 
@@ -48,7 +51,7 @@ class Project:
 
 
 def project_name(directory: str, cwd: Path) -> str:
-    relative = os.path.relpath(os.path.abspath(directory), cwd)
+    relative = os.path.relpath(abspath(directory), cwd)
     return PurePosixPath(*Path(relative).parts).as_posix() if relative != "." else "."
 
 
@@ -69,10 +72,26 @@ def repository_root(start: Path, known: dict[Path, bool] | None = None) -> Path 
 
 def _has_config(directory: str) -> bool:
     try:
-        with os.scandir(directory) as entries:
-            return any(scan.is_config_file(e.name) and e.is_file() for e in entries)
+        return any(is_file and scan.is_config_file(name) for name, is_file, _, _ in listing(directory))
     except OSError:
         return False
+
+
+def _walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk(top) (top down, links to folders not followed, unreadable folders left out), from the run's
+    listings: the folders it lists are the ones the config lookup, the root marks and the loader list again."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = listing(folder)
+        except OSError:
+            continue
+        dirs = [name for name, _, is_dir, _ in entries if is_dir]
+        files = [name for name, _, is_dir, _ in entries if not is_dir]
+        yield folder, dirs, files
+        links = {name for name, _, is_dir, is_link in entries if is_dir and is_link}
+        stack.extend(os.path.join(folder, name) for name in reversed(dirs) if name not in links)
 
 
 def _excluded(path: str, cwd: Path, excludes: tuple[str, ...]) -> bool:
@@ -103,9 +122,9 @@ class Survey:
     def walk(self, top: str) -> list[str]:
         """Candidate folders under `top` (itself included), in a stable order."""
         found: list[str] = []
-        top_abs = os.path.abspath(top)
+        top_abs = abspath(top)
         seen_any = False
-        for folder, dirs, files in os.walk(top_abs):
+        for folder, dirs, files in _walk(top_abs):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             names = [n for n in files if scan.is_config_file(n)]
             if not names:
@@ -215,6 +234,10 @@ def select_projects(
     for path in given:
         if path == "-" or path in folders:
             continue
+        known = listed_entry(path)  # from the folder's listing, which the run makes anyway: no stat
+        if known is not None:
+            folders[path] = known[2]
+            continue
         try:
             folders[path] = stat.S_ISDIR(os.stat(path).st_mode)
         except (OSError, ValueError):
@@ -226,7 +249,7 @@ def select_projects(
     projects: dict[str, Project] = {}
 
     def add(folder: str, var_file: str | None = None) -> None:
-        key = os.path.abspath(folder)
+        key = abspath(folder)
         project = projects.get(key)
         if project is None:
             project = projects[key] = Project(project_name(folder, cwd), _shown(folder, cwd))
@@ -257,7 +280,7 @@ def select_projects(
             projects.setdefault(f"plan:{name}", Project(named, path, kind="plan"))
             continue
         if folders[path]:
-            if _under_terraform(os.path.abspath(path)):
+            if _under_terraform(abspath(path)):
                 add(path)  # named explicitly: read as it is (a module under .terraform, an empty folder)
                 continue
             candidates = survey.walk(path)
@@ -268,7 +291,7 @@ def select_projects(
             if not candidates and not _has_config(path):
                 add(path)  # says "no Terraform files here" when read
             continue
-        folder = os.path.dirname(os.path.abspath(path))
+        folder = os.path.dirname(abspath(path))
         var_file = path if path.endswith(TFVARS_SUFFIXES) and not _auto_loaded(path) else None
         targets = decided.get(folder)
         if targets is None:
@@ -288,7 +311,7 @@ def _marked_root(folder: str) -> bool:
     """A folder terraform has been run in (or that sets root variables) is a root: no need to read the
     whole repository for callers of it, which keeps the hook fast in large monorepos."""
     try:
-        names = set(os.listdir(folder))  # one look at the folder, not one per mark
+        names = {name for name, _, _, _ in listing(folder)}  # one look at the folder, not one per mark
     except OSError:
         names = set(_ROOT_MARKS)
     return any(os.path.exists(os.path.join(folder, mark)) for mark in _ROOT_MARKS if mark in names)
@@ -305,8 +328,9 @@ def _inside(folder: str, cwd: Path) -> bool:
 
 def _shown(folder: str, cwd: Path) -> str:
     """A folder as reports show it: relative to the working directory when below it."""
-    relative = os.path.relpath(os.path.abspath(folder), cwd)
-    return relative if not relative.startswith("..") else os.path.abspath(folder)
+    where = abspath(folder)
+    relative = os.path.relpath(where, cwd)
+    return relative if not relative.startswith("..") else where
 
 
 def _plan_project_name(path: str, cwd: Path) -> str:

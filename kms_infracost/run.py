@@ -92,6 +92,8 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     import dataclasses
 
     from kms_infracost.config import ConfigLookup
+    from kms_infracost.runmemo import cwd as working_directory
+    from kms_infracost.runmemo import entry as listed_entry
     from kms_infracost.runmemo import realpath
 
     config = run_config
@@ -118,8 +120,9 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     if chosen:
         config.usage_file = project.usage_target = chosen
     elif default is not None:
-        project.usage_target = os.path.relpath(default)
-        if default.is_file():
+        project.usage_target = os.path.relpath(default, working_directory())
+        listed = listed_entry(str(default))  # the folder's listing says, when it holds the name: no stat
+        if listed[1] if listed is not None else default.is_file():
             config.usage_file = project.usage_target
     return config
 

@@ -39,6 +39,74 @@ def table(name: str) -> dict[Any, Any]:
     return found
 
 
+def cwd() -> str:
+    """os.getcwd(), asked once a run: a run never changes its working directory."""
+    return abspath("")
+
+
+def abspath(path: str) -> str:
+    """os.path.abspath, without asking the system for the working directory each time. Thousands of file
+    names go through this in a monorepo run (each was a getcwd call)."""
+    tables = _tables
+    if tables is None or not isinstance(path, str):
+        return os.path.abspath(path)
+    known = tables.get("abspath")
+    if known is None:
+        known = tables["abspath"] = {"": os.getcwd()}  # "" is the working directory itself
+    found = known.get(path)
+    if found is None:
+        found = known[path] = os.path.normpath(path if os.path.isabs(path) else os.path.join(known[""], path))
+    return found
+
+
+#: one entry of a folder's listing: (name, is a file, is a folder, is a symbolic link); the first two
+#: follow links, as os.DirEntry's is_file() and is_dir() do
+Entry = tuple[str, bool, bool, bool]
+
+
+def listing(folder: str) -> list[Entry]:
+    """A folder's entries, listed once a run: the search for roots, the config lookup, the root marks and
+    the loader each used to list the same folders (six listings of each of a monorepo's folders).
+    Raises OSError as os.scandir does; a failure is not kept."""
+    key = abspath(folder or ".")
+    known = table("listing")
+    found = known.get(key)
+    if found is None:
+        with os.scandir(folder or ".") as entries:
+            found = [(e.name, _safely(e.is_file), _safely(e.is_dir), _safely(e.is_symlink)) for e in entries]
+        if _tables is not None:
+            known[key] = found
+    return found
+
+
+def entry(path: str) -> Entry | None:
+    """The entry of `path` in its folder's listing, inside a run; None when there is no run, the name is not
+    a plain one (`x/`, `..`), the folder cannot be listed or does not hold that name (on a case-insensitive
+    disk it may still be there): then ask the system. A hook names thousands of files of a few hundred
+    folders, whose listings the run makes anyway."""
+    if _tables is None:
+        return None
+    folder, name = os.path.split(path)
+    if name in ("", ".", ".."):
+        return None
+    names = table("names")
+    key = abspath(folder or ".")
+    found = names.get(key)
+    if found is None:
+        try:
+            found = names[key] = {item[0]: item for item in listing(folder)}
+        except OSError:
+            return None
+    return found.get(name)
+
+
+def _safely(test: Any) -> bool:
+    try:
+        return bool(test())
+    except OSError:  # as os.walk treats it: neither file nor folder (nor link)
+        return False
+
+
 def realpath(path: str) -> str:
     """os.path.realpath, with each folder on the way looked at once a run: a module that hundreds of roots
     call (`../../modules/keys`) costs one lstat per new folder, not one per folder per call.
@@ -49,7 +117,7 @@ def realpath(path: str) -> str:
         return os.path.realpath(path)
     links = table("links")  # folder or file -> is a symbolic link
     resolved = "/"
-    parts = os.path.join(os.getcwd(), path).split("/")
+    parts = os.path.join(cwd(), path).split("/")
     for index, part in enumerate(parts):
         if part in ("", "."):
             continue

@@ -53,3 +53,59 @@ def test_nothing_is_kept_outside_a_run_and_each_run_starts_afresh(tree: Path) ->
     (tree / "a" / "b" / "c").symlink_to(tree / "x")  # the folder became a link between two runs
     with runmemo.scope():
         assert runmemo.realpath("a/b/c") == str(tree / "x")
+
+
+def test_abspath_in_a_run_is_os_abspath_and_asks_for_the_working_directory_once(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = [*CASES, "", ".", "a//b/", "./a/../../q"]
+    expected = {case: os.path.abspath(case) for case in cases}
+    asked: list[int] = []
+    real = os.getcwd
+
+    def counting() -> str:
+        asked.append(1)
+        return real()
+
+    monkeypatch.setattr(os, "getcwd", counting)
+    with runmemo.scope():
+        for _ in range(2):
+            assert {case: runmemo.abspath(case) for case in cases} == expected
+        assert runmemo.cwd() == str(tree)
+    assert len(asked) == 1
+
+
+def test_the_walk_is_os_walk(tree: Path) -> None:
+    (tree / "a" / "b" / "c" / "main.tf").write_text("")
+    (tree / "x" / "y" / "keys.tf").write_text("")
+    (tree / "dangling").symlink_to(tree / "gone")
+    (tree / "closed").mkdir()
+    (tree / "closed" / "inside").mkdir()
+    (tree / "closed").chmod(0)
+    try:
+        from kms_infracost.projects import _walk
+
+        with runmemo.scope():
+            ours = [(f, sorted(d), sorted(n)) for f, d, n in _walk(str(tree))]
+        theirs = [(f, sorted(d), sorted(n)) for f, d, n in os.walk(str(tree))]
+    finally:
+        (tree / "closed").chmod(0o755)
+    assert sorted(ours) == sorted(theirs)
+    assert [f for f, _, _ in ours] == [f for f, _, _ in theirs]  # the same order, top down
+    assert (str(tree / "a"), ["b", "link"], []) in ours  # a link to a folder is listed, not entered
+    assert not any(f.startswith(str(tree / "a" / "link")) for f, _, _ in ours)
+
+
+def test_listings_and_entries_are_kept_for_a_run_only(tree: Path) -> None:
+    (tree / "a" / "main.tf").write_text("")
+    with runmemo.scope():
+        assert runmemo.entry("a/main.tf") == ("main.tf", True, False, False)
+        assert runmemo.entry(str(tree / "a" / "link")) == ("link", False, True, True)
+        assert runmemo.entry("a/nothing.tf") is None  # not in the listing: the caller asks the system
+        assert runmemo.entry("a/") is None and runmemo.entry("a/..") is None  # not a plain name
+        (tree / "a" / "late.tf").write_text("")
+        assert runmemo.entry("a/late.tf") is None  # the run's listing was made before the file
+        assert [n for n, *_ in runmemo.listing("a")] == [n for n, *_ in runmemo.listing(str(tree / "a"))]
+        assert "late.tf" not in {n for n, *_ in runmemo.listing("a")}
+    assert runmemo.entry("a/late.tf") is None  # outside a run: no listing is used at all
+    assert "late.tf" in {n for n, *_ in runmemo.listing("a")}  # and each listing is made afresh

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kms_infracost import __version__
+from kms_infracost.runmemo import abspath
 
 #: bump when the stored node format changes
 FORMAT = 6
@@ -95,7 +96,7 @@ class _Index:
             path: entry
             for path, entry in entries.items()
             if isinstance(entry, dict) and isinstance(entry.get("key"), list) and len(entry["key"]) == KEY_LENGTH
-            and os.path.exists(str(entry["key"][2]))
+            and (path in self.dirty or os.path.exists(str(entry["key"][2])))  # a file this run read is there
         }
         try:
             fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=directory)
@@ -159,7 +160,7 @@ class ParseCache:
 
     @staticmethod
     def _key(path: str, size: int, stamp: tuple[int, int]) -> list[Any]:
-        return [FORMAT, __version__, os.path.abspath(path), size, *stamp]
+        return [FORMAT, __version__, abspath(path), size, *stamp]
 
     def index(self) -> _Index:
         """The index of runs from this working directory, read once per process."""
@@ -168,7 +169,7 @@ class ParseCache:
 
             assert self.directory is not None
             try:
-                cwd = os.path.abspath(os.getcwd())
+                cwd = abspath("")
             except OSError:  # the working directory is gone
                 cwd = ""
             digest = hashlib.sha256(cwd.encode("utf-8", "surrogatepass")).hexdigest()[:32]

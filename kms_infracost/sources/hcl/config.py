@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kms_infracost.errors import UserError
+from kms_infracost.runmemo import abspath
 from kms_infracost.sources.hcl import scan
 
 if TYPE_CHECKING:
@@ -403,15 +404,9 @@ def merged(original: Block, override: Block) -> Block:
     return Block(original.type, original.labels, original.line, {"a": attrs, "b": nested}, original.file)
 
 
-_DIR_KEYS: dict[str, str] = {}
-
-
 def dir_key(directory: str) -> str:
     """One key per directory however it was named (symbolic links are rare enough to be named twice)."""
-    key = _DIR_KEYS.get(directory)
-    if key is None:
-        key = _DIR_KEYS[directory] = os.path.normcase(os.path.abspath(directory or "."))
-    return key
+    return os.path.normcase(abspath(directory or "."))
 
 
 _NEEDED = re.compile(r"(?m)^[ \t]*(?:variable|locals|provider|output)\b")

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kms_infracost.errors import UserError
+from kms_infracost.runmemo import listing
 from kms_infracost.sources.hcl import scan
 from kms_infracost.sources.hcl.cache import ParseCache
 from kms_infracost.sources.hcl.config import dir_key
@@ -121,7 +122,7 @@ def root_inputs(
             inputs[key[len("TF_VAR_"):]] = RawString(env[key], f"environment {key}")
     files: list[str] = []
     try:
-        names = sorted(os.listdir(root.dir or "."))
+        names = sorted(name for name, _, _, _ in listing(root.dir))
         present = set(names)
     except OSError:
         names = []

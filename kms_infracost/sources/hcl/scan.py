@@ -98,9 +98,10 @@ def join(directory: str, name: str) -> str:
 
 def config_files(directory: str) -> list[str]:
     """The configuration files of one module directory, in Terraform's (lexical) order."""
+    from kms_infracost.runmemo import listing
+
     try:
-        with os.scandir(directory or ".") as entries:
-            names = [e.name for e in entries if is_config_file(e.name) and e.is_file()]
+        names = [name for name, is_file, _, _ in listing(directory) if is_file and is_config_file(name)]
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as exc:
