@@ -72,9 +72,12 @@ def repository_root(start: Path, known: dict[Path, bool] | None = None) -> Path 
 
 def _has_config(directory: str) -> bool:
     try:
-        return any(is_file and scan.is_config_file(name) for name, is_file, _, _ in listing(directory))
+        for name, is_file, _, _ in listing(directory):
+            if scan.is_config_file(name) and is_file is not False:
+                return bool(is_file)  # None: asking raised (a link to itself), which says no, as it did
     except OSError:
-        return False
+        pass
+    return False
 
 
 def _walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
@@ -236,7 +239,7 @@ def select_projects(
             continue
         known = listed_entry(path)  # from the folder's listing, which the run makes anyway: no stat
         if known is not None:
-            folders[path] = known[2]
+            folders[path] = bool(known[2])
             continue
         try:
             folders[path] = stat.S_ISDIR(os.stat(path).st_mode)

@@ -60,8 +60,9 @@ def abspath(path: str) -> str:
 
 
 #: one entry of a folder's listing: (name, is a file, is a folder, is a symbolic link); the first two
-#: follow links, as os.DirEntry's is_file() and is_dir() do
-Entry = tuple[str, bool, bool, bool]
+#: follow links, as os.DirEntry's is_file() and is_dir() do, and are None where those raised (a link to
+#: itself): os.walk takes that for "not a folder", the loader for an unreadable folder
+Entry = tuple[str, bool | None, bool | None, bool | None]
 
 
 def listing(folder: str) -> list[Entry]:
@@ -100,11 +101,11 @@ def entry(path: str) -> Entry | None:
     return found.get(name)
 
 
-def _safely(test: Any) -> bool:
+def _safely(test: Any) -> bool | None:
     try:
         return bool(test())
-    except OSError:  # as os.walk treats it: neither file nor folder (nor link)
-        return False
+    except OSError:
+        return None
 
 
 def realpath(path: str) -> str:

@@ -101,7 +101,12 @@ def config_files(directory: str) -> list[str]:
     from kms_infracost.runmemo import listing
 
     try:
-        names = [name for name, is_file, _, _ in listing(directory) if is_file and is_config_file(name)]
+        names = []
+        for name, is_file, _, _ in listing(directory):
+            if is_config_file(name) and is_file is not False:
+                if is_file is None:  # asking raised (a link to itself): ask again, to say why
+                    os.stat(join(directory, name))
+                names.append(name)
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as exc:
