@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -380,3 +381,28 @@ def test_terraform_workspace_comes_from_tf_workspace(tmp_path: Path) -> None:
     )
     assert key(tmp_path, "alicloud_kms_key.k").protection_level == "SOFTWARE"
     assert key(tmp_path, "alicloud_kms_key.k", env={"TF_WORKSPACE": "prod"}).protection_level == "HSM"
+
+
+def test_the_file_reader_reads_whole_files_pipes_and_says_what_a_folder_is(tmp_path: Path) -> None:
+    import threading
+
+    from kms_infracost.sources.hcl.scan import _read_file, read_source
+
+    text = ("# é\n" + 'resource "alicloud_kms_key" "k" {}\n' * 3000).encode()
+    (tmp_path / "big.tf").write_bytes(text)
+    data, stat = _read_file(str(tmp_path / "big.tf"))
+    assert data == text and stat.st_size == len(text)
+    assert _read_file(str(tmp_path / "big.tf"))[0] == text
+    (tmp_path / "empty.tf").write_bytes(b"")
+    assert _read_file(str(tmp_path / "empty.tf"))[0] == b""
+    fifo = tmp_path / "piped.tf"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(text))  # more than one pipe buffer: several reads
+    writer.start()
+    assert read_source(str(fifo)).text == text.decode()
+    writer.join()
+    (tmp_path / "folder.tf").mkdir()
+    with pytest.raises(UserError, match="is a directory, expected a file"):
+        read_source(str(tmp_path / "folder.tf"))
+    with pytest.raises(UserError, match="no such file"):
+        read_source(str(tmp_path / "absent.tf"))

@@ -295,3 +295,24 @@ def test_a_projects_section_in_a_run_of_several_is_its_own_runs_section() -> Non
         assert [p["total_monthly_cost"] for p in run["projects"] if p["name"].endswith(case)] == [single["total_monthly_cost"]]
     assert run["migration"]["assumptions"] == [f"the KMS 1.0 keys of all {len(CASES)} projects share instances"]
     assert run["migration"]["kms1_keys"] == sum(p["kms1_keys"] for p in run["migration"]["projects"])
+
+
+def test_the_kms3_options_of_equal_holdings_are_worked_out_once_a_run_and_exact_to_the_digit() -> None:
+    from kms_infracost import runmemo
+    from kms_infracost.pricing.migration import Holding, _kms3
+
+    book = load_instance_book("kms3-intl")
+    some = (Holding(2, 2, Decimal(60), Decimal(0), 0), Holding())
+    same = (Holding(2, 2, Decimal(60), Decimal(0), 0), Holding())
+    spelt_otherwise = (Holding(2, 2, Decimal("60.0"), Decimal(0), 0), Holding())
+    with runmemo.scope():
+        first = _kms3(book, 30, 12, some, some)
+        assert _kms3(book, 30, 12, same, same)[0] is first[0]  # equal holdings: the same answer, not worked out again
+        assert _kms3(book, 30, 12, spelt_otherwise, spelt_otherwise)[0] is not first[0]
+        assert _kms3(book, 31, 12, some, some)[0] is not first[0]
+    outside = _kms3(book, 30, 12, some, some)  # outside a run nothing is kept; the figures are the same
+    assert outside[0] is not first[0]
+    assert [(o.name, o.monthly_cost, o.assumptions) for o in outside[0]] == [
+        (o.name, o.monthly_cost, o.assumptions) for o in first[0]
+    ]
+    assert [o.name for o in first[0]][:2] == ["kms3-payg-software", "kms3-subscription-software"]

@@ -370,12 +370,33 @@ def _migration(project: str | None, chosen: list[Member], estimate: Estimate) ->
         reason = str(book.raw.get("kms3_unpriced", "no KMS 3.0 price book is paired with it"))
         result.not_priced = f"migration is not priced with price book {book.name} ({book.currency}): {reason}"
         return result
-    pricer = _Options(instances, estimate.days_per_month, estimate.horizon_months)
-    result.options = pricer.options(now, later)
-    qps = pricer.peak_qps(now[0] + now[1])
-    kinds = KINDS if now[0].versions else ("hardware",)  # software instances only for software keys
-    result.break_even = [pricer.break_even(kind, qps) for kind in kinds]
+    options, break_even = _kms3(instances, estimate.days_per_month, estimate.horizon_months, now, later)
+    result.options, result.break_even = list(options), list(break_even)
     return result
+
+
+def _kms3(
+    instances: InstanceBook, days: int, horizon: int, now: tuple[Holding, Holding], later: tuple[Holding, Holding]
+) -> tuple[list[Option], list[BreakEven]]:
+    """The KMS 3.0 options and break-even points for some holdings, worked out once a run for each
+    distinct set: a monorepo's stacks mostly hold the same few keys, and each set is priced six ways.
+
+    The key is exact to the digit (30 and 30.0 key versions-days are told apart: assumptions print them)."""
+    from kms_infracost.runmemo import table
+
+    memo = table("kms3 options")
+    key = (id(instances), days, horizon, *(_exact(h) for h in (*now, *later)))
+    found = memo.get(key)
+    if found is None or found[0] is not instances:  # the book itself is kept in the entry: its id stays its own
+        pricer = _Options(instances, days, horizon)
+        qps = pricer.peak_qps(now[0] + now[1])
+        kinds = KINDS if now[0].versions else ("hardware",)  # software instances only for software keys
+        found = memo[key] = (instances, pricer.options(now, later), [pricer.break_even(kind, qps) for kind in kinds])
+    return found[1], found[2]
+
+
+def _exact(holding: Holding) -> tuple[int, int, str, str, int]:
+    return (holding.keys, holding.versions, str(holding.version_days), str(holding.monthly_api_calls), holding.rotating)
 
 
 def _with_account_items(section: Migration, estimates: Iterable[Estimate]) -> Migration:

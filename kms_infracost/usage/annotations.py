@@ -164,15 +164,19 @@ def _read_lines(path: str) -> list[str] | None:
 
 def collect_annotations(resources: list[model.Resource]) -> dict[tuple[str, str], Annotation]:
     """Annotations of every resource whose block is known (file and line), by (root, address)."""
-    from kms_infracost.runmemo import table
+    from kms_infracost.runmemo import abspath, table
     from kms_infracost.sources.blocks import scan_blocks
+    from kms_infracost.sources.hcl.scan import ANNOTATION_MARK
 
     # a file's lines and blocks, read once a run (a module's file serves every root that calls it)
     by_file: dict[str, tuple[list[str], dict[int, tuple[int, int]]]] = table("annotated files")
+    unannotated = table("unannotated")  # files this run read whole and found no annotation in
     found: dict[tuple[str, str], Annotation] = {}
     for resource in resources:
         if not resource.file or not resource.line:
             continue
+        if resource.file not in by_file and abspath(resource.file) in unannotated:
+            by_file[resource.file] = ([], {})
         if resource.file not in by_file:
             lines = _read_lines(resource.file)
             if lines is None:
@@ -181,7 +185,7 @@ def collect_annotations(resources: list[model.Resource]) -> dict[tuple[str, str]
             # most files carry no annotation at all: a substring test spares them the block scan
             spans = (
                 {b.start: (b.start, b.end) for b in scan_blocks(text, resource.file)}
-                if "kms-infracost:" in text
+                if ANNOTATION_MARK in text
                 else {}
             )
             by_file[resource.file] = (lines, spans)

@@ -141,11 +141,32 @@ def decode(data: bytes, path: str) -> str:
         ) from None
 
 
+def _read_file(path: str) -> tuple[bytes, os.stat_result]:
+    """A file's bytes and its stat, in four system calls: open() with its buffering layers made eight (a
+    terminal check, seeks, a second stat), and a monorepo run reads thousands of files."""
+    import stat as modes
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        stat = os.fstat(fd)
+        if modes.S_ISDIR(stat.st_mode):
+            raise IsADirectoryError(path)
+        chunks = [os.read(fd, stat.st_size + 1)]  # a regular file: all of it, and a short read says it ended
+        regular = modes.S_ISREG(stat.st_mode)
+        while chunks[-1] and not (regular and len(chunks) == 1 and len(chunks[0]) <= stat.st_size):
+            chunks.append(os.read(fd, 1 << 16))  # it grew meanwhile, or a pipe: read to the end
+    finally:
+        os.close(fd)
+    return b"".join(chunks), stat
+
+
+#: what every kms-infracost annotation comment holds
+ANNOTATION_MARK = "kms-infracost:"
+
+
 def read_source(path: str) -> SourceFile:
     try:
-        with open(path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            data = handle.read()
+        data, stat = _read_file(path)
     except FileNotFoundError:
         raise UserError("no such file", path) from None
     except IsADirectoryError:
@@ -163,6 +184,10 @@ def read_source(path: str) -> SourceFile:
     )
     if "module" in text:
         source.module_calls = module_calls_in(text, source.is_json)
+    if ANNOTATION_MARK not in text:  # the run's annotation reader need not read this file again
+        from kms_infracost.runmemo import abspath, table
+
+        table("unannotated")[abspath(path)] = True
     return source
 
 
