@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -12,9 +11,9 @@ from typing import Any
 import click
 
 from kms_infracost.comment.cli import comment
-from kms_infracost.errors import UserError
-
-FORMAT_NAMES = ("table", "json", "markdown", "github", "sarif", "junit", "infracost-json")
+from kms_infracost.entry import terminated
+from kms_infracost.errors import explain
+from kms_infracost.report import FORMATS as FORMAT_NAMES
 
 #: the end of every command's --help: what the exit code means and which environment variables are read
 EPILOG = """\b
@@ -37,35 +36,19 @@ Environment variables:
 
 
 class KmsGroup(click.Group):
-    """Turns every UserError into one line on stderr and exit 2 — never a traceback."""
+    """Turns every UserError into one line on stderr and exit 2 — never a traceback (errors.explain)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except UserError as exc:
-            click.echo(f"kms-infracost: error: {exc.one_line()}", err=True)
-            ctx.exit(2)
-        except KeyboardInterrupt:
-            click.echo("kms-infracost: interrupted", err=True)
-            ctx.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except RecursionError:
-            click.echo(
-                "kms-infracost: error: the input nests too deeply to read (expressions, modules or JSON); "
-                "simplify it or split it",
-                err=True,
-            )
-            ctx.exit(2)
-        except Exception as exc:  # a bug: still one line, the detail only on request
-            if os.environ.get("KMS_INFRACOST_DEBUG"):
+        except (Exception, KeyboardInterrupt) as exc:
+            told = explain(exc)
+            if told is None:
                 raise
-            click.echo(
-                f"kms-infracost: internal error: {type(exc).__name__}: {exc} "
-                "(set KMS_INFRACOST_DEBUG=1 for the traceback and report it)",
-                err=True,
-            )
-            ctx.exit(2)
+            click.echo(told[0], err=True)
+            ctx.exit(told[1])
 
 
 def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> Decimal | None:
@@ -225,15 +208,11 @@ def usage_init(**kwargs: Any) -> None:
 cli.add_command(comment)
 
 
-def _terminated(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> None:
     """Console entry point: Ctrl-C or SIGTERM end the run with 130 and one line, never a traceback."""
     import signal
 
-    signal.signal(signal.SIGTERM, _terminated)
+    signal.signal(signal.SIGTERM, terminated)
     try:
         cli(prog_name="kms-infracost")
     except KeyboardInterrupt:

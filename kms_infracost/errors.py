@@ -22,6 +22,28 @@ class UserError(Exception):
         return " ".join(text.split())
 
 
+def explain(exc: BaseException) -> tuple[str, int] | None:
+    """The one line and exit code a command that raised ends with; None: let it go on (a click exception,
+    or a bug when KMS_INFRACOST_DEBUG asks for its traceback)."""
+    import os
+
+    if isinstance(exc, UserError):
+        return f"kms-infracost: error: {exc.one_line()}", 2
+    if isinstance(exc, KeyboardInterrupt):
+        return "kms-infracost: interrupted", 130
+    if isinstance(exc, RecursionError):
+        return (
+            "kms-infracost: error: the input nests too deeply to read (expressions, modules or JSON); "
+            "simplify it or split it"
+        ), 2
+    if isinstance(exc, Exception) and not os.environ.get("KMS_INFRACOST_DEBUG"):  # a bug: still one line
+        return (
+            f"kms-infracost: internal error: {type(exc).__name__}: {exc} "
+            "(set KMS_INFRACOST_DEBUG=1 for the traceback and report it)"
+        ), 2
+    return None
+
+
 def closest(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str | None:
     """The nearest valid spelling, so an error can say 'did you mean …'."""
     import difflib

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import NO_NETWORK
 
 VPC = 'resource "alicloud_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
@@ -50,8 +52,8 @@ def test_a_module_call_is_never_fast_pathed(tmp_path: Path) -> None:
     (tmp_path / "keys").mkdir()
     (tmp_path / "keys" / "main.tf").write_text(KEY.split("provider")[0])
     result = run(tmp_path, "check", "main.tf")
-    assert "module.keys.alicloud_kms_key.k" in result.stdout
-    assert result.stderr.endswith("click imported\n")
+    assert "module.keys.alicloud_kms_key.k" in result.stdout  # priced: the text scan did not answer
+    assert result.stderr.endswith("click not imported\n")  # a plain `check FILE` is read without click
 
 
 def test_the_process_ends_without_teardown_yet_keeps_codes_output_and_the_parse_cache(tmp_path: Path) -> None:
@@ -94,3 +96,54 @@ def test_a_closed_stdout_ends_as_before_without_a_traceback(tmp_path: Path) -> N
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_plain_commands_are_read_without_click_into_the_options_click_would_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """entry._simple takes `check`/`breakdown` with names and one --format; what it builds is what click
+    builds from the same words, and every other form is left to click."""
+    from click.testing import CliRunner
+
+    from kms_infracost import entry, run
+    from kms_infracost.cli import cli
+
+    seen: list[tuple[run.RunOptions, str]] = []
+    monkeypatch.setattr(run, "run", lambda options, mode: seen.append((options, mode)) or 0)
+    plain = [
+        ["check", "a.tf", "b/"],
+        ["breakdown", "plan.json", "--format", "json"],
+        ["check", "--format=sarif", "x.tf"],
+        ["check"],
+        ["breakdown", "--format", "infracost-json"],
+    ]
+    for args in plain:
+        simple = entry._simple(args)
+        assert simple is not None, args
+        with pytest.raises(SystemExit) as ended:
+            entry._run_simple(*simple)
+        assert ended.value.code == 0
+        assert CliRunner().invoke(cli, args).exit_code == 0
+        assert seen[-2] == seen[-1], args  # the same RunOptions and mode both ways
+    for args in (
+        ["check", "-"], ["check", "--", "a.tf"], ["check", "a.tf", "--format", "json", "--format", "table"],
+        ["check", "--format", "yaml", "a.tf"], ["check", "--format"], ["check", "-v", "a.tf"], ["diff", "a.tf"],
+        ["check", "--help"], ["pricing"], [],
+    ):
+        assert entry._simple(args) is None, args
+
+
+def test_errors_on_the_plain_path_read_as_the_cli_writes_them(tmp_path: Path) -> None:
+    (tmp_path / "bad.tf").write_text('resource "alicloud_kms_key" "k" {\n  key_spec = \n}\n')
+    plain = run(tmp_path, "check", "bad.tf")
+    assert plain.stderr.endswith("click not imported\n")
+    through_click = run(tmp_path, "check", "bad.tf", "--soft-fail")  # any other option: the click path
+    assert through_click.stderr.endswith("click imported\n")
+    assert plain.returncode == through_click.returncode == 2
+    first_line = plain.stderr.splitlines()[0]
+    assert first_line.startswith("kms-infracost: error: bad.tf:2: ")
+    assert first_line == through_click.stderr.splitlines()[0]
+    missing = run(tmp_path, "check", "nothing-here.tf")
+    assert (missing.returncode, missing.stderr.splitlines()[0]) == (
+        2, "kms-infracost: error: nothing-here.tf: no such file or directory"
+    )
