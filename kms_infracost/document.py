@@ -107,16 +107,21 @@ def resource_document(priced: PricedResource, projected: PricedResource | None =
 
 def grouped(resources: list[PricedResource]) -> list[PricedResource]:
     """Each KMS instance followed by the keys, versions and secrets inside it; the rest in order."""
-    members: dict[tuple[str, str], list[PricedResource]] = {}
-    for p in resources:
+    return [resources[i] for i in grouped_order(resources)]
+
+
+def grouped_order(resources: list[PricedResource]) -> list[int]:
+    """The positions of `grouped(resources)`, so lists parallel to it (the horizon month's) follow along."""
+    members: dict[tuple[str, str], list[int]] = {}
+    for i, p in enumerate(resources):
         if p.instance_address:
-            members.setdefault((p.resource.root, p.instance_address), []).append(p)
+            members.setdefault((p.resource.root, p.instance_address), []).append(i)
     instances = {p.resource.uid for p in resources if isinstance(p.resource, model.KmsInstance)}
-    out: list[PricedResource] = []
-    for p in resources:
+    out: list[int] = []
+    for i, p in enumerate(resources):
         if (p.resource.root, p.instance_address or "") in instances:
             continue  # placed after its instance
-        out.append(p)
+        out.append(i)
         out.extend(members.get(p.resource.uid, []) if p.resource.uid in instances else [])
     return out
 
@@ -141,8 +146,10 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
     from kms_infracost.pricing.migration import migration_document  # the run has priced already
 
     book = estimate.book
-    later = {id(now): future for now, future in zip(estimate.resources, estimate.projected)}
-    resources = [resource_document(p, later.get(id(p))) for p in grouped(estimate.resources)]
+    listed, later = estimate.resources, estimate.projected  # `later`: the horizon month's, in the same order
+    resources = [
+        resource_document(listed[i], later[i] if i < len(later) else None) for i in grouped_order(listed)
+    ]
     has_past = estimate.base is not None or any(p.past_monthly_cost is not None for p in estimate.resources)
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,

@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
-from kms_infracost import __version__
+from kms_infracost import __version__, runmemo
 
 #: bump when the entry layout changes
 FORMAT = 1
@@ -299,6 +299,10 @@ class _Recorder:
         else:
             self.spawned = True
 
+    def read(self, path: str, stat: os.stat_result) -> None:
+        """A file the run read whole, with the stat of what it opened: storing the entry need not stat it."""
+        self.note(path, "stat", True, _fields(stat))
+
     def stat(self, path: Any, *args: Any, dir_fd: Any = None, follow_symlinks: bool = True, **kw: Any) -> Any:
         return self._through(_stat, path, args, dir_fd, follow_symlinks, {**kw, "follow_symlinks": follow_symlinks})
 
@@ -318,16 +322,39 @@ class _Recorder:
         return result
 
 
+class _Hook:
+    """The recorder's audit hook. Python asks every hook for `__cantrace__` on every audited event of the
+    process (a run has some 13,000, mostly `builtins.id`); a bound method does not have it, so each asking
+    raised and cleared an AttributeError inside the interpreter, a third of what the hook cost. Here the
+    class has it (False: the hook is not traced, as before)."""
+
+    __cantrace__ = False
+    __slots__ = ("recorder",)
+
+    def __init__(self, recorder: _Recorder) -> None:
+        self.recorder = recorder
+
+    def __call__(self, event: str, args: tuple[Any, ...]) -> None:
+        if event in _WATCHED:
+            self.recorder.audit(event, args)
+
+
 class _Capture:
     """stdout and stderr sent to temporary files at the descriptor level, then passed on unchanged."""
 
-    def __init__(self, same: bool) -> None:
-        import tempfile
+    def __init__(self, same: bool, folder: str) -> None:
+        from kms_infracost.scratch import anonymous
 
         self.same = same
-        self.saved = (os.dup(1), os.dup(2))
-        self.out = tempfile.TemporaryFile()  # noqa: SIM115 - open for the whole run, closed in finish()
-        self.err = self.out if same else tempfile.TemporaryFile()  # noqa: SIM115 - the same
+        self.saved = (os.dup(1), os.dup(2))  # first: with a stream closed at start this fails, and nothing is recorded
+        try:
+            os.makedirs(folder, exist_ok=True)
+            self.out = os.fdopen(anonymous(folder), "w+b")  # open for the whole run, closed in finish()
+            self.err = self.out if same else os.fdopen(anonymous(folder), "w+b")
+        except OSError:
+            os.close(self.saved[0])
+            os.close(self.saved[1])
+            raise
         sys.stdout.flush()
         sys.stderr.flush()
         os.dup2(self.out.fileno(), 1)
@@ -375,12 +402,13 @@ def record(entry_key: str, env: dict[str, str] | os._Environ[str], run: Callable
     recorder = _Recorder(ignore)
     began = time.time()
     try:
-        capture = _Capture(_same_stream())
+        capture = _Capture(_same_stream(), folder)
     except OSError:  # no temporary file, a closed stream: run without recording
         run()
         sys.exit(0)
-    sys.addaudithook(recorder.audit)
+    sys.addaudithook(_Hook(recorder))
     os.stat, os.lstat = recorder.stat, recorder.lstat
+    runmemo.file_observer = recorder.read
     try:
         run()
         code = 0
@@ -389,6 +417,7 @@ def record(entry_key: str, env: dict[str, str] | os._Environ[str], run: Callable
     finally:  # also on any other exception, which then goes on after the output is passed on
         recorder.active = False
         os.stat, os.lstat = _stat, _lstat
+        runmemo.file_observer = None
         out, err = capture.finish()
     if code in (0, 1) and not recorder.spawned and len(out) + len(err) <= MAX_OUTPUT:
         _store(folder, entry_key, recorder, began, out, err, code)
@@ -409,10 +438,10 @@ def _store(folder: str, entry_key: str, recorder: _Recorder, began: float, out: 
         deps.append([path, kind, follow, look])
     head = json.dumps({"key": entry_key, "out": len(out), "err": len(err), "code": code, "deps": deps})
     try:
-        import tempfile
+        from kms_infracost.scratch import new_file
 
         os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        handle, temporary = new_file(folder, ".tmp-")
         with os.fdopen(handle, "wb") as stream:
             stream.write(head.encode("utf-8") + b"\n" + out + err)
         os.replace(temporary, os.path.join(folder, entry_key))

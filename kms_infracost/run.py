@@ -669,13 +669,13 @@ def apply_skips(violations: list, skips: dict) -> None:  # type: ignore[type-arg
 
 def write_atomically(path: Path, text: str) -> None:
     """Write beside the target and rename over it: an interrupted run leaves the old file whole."""
-    import tempfile
+    from kms_infracost.scratch import new_file
 
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError("cannot write: its folder does not exist", str(path))
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = new_file(str(folder), f".{path.name}.", ".tmp")
     except OSError as exc:
         raise UserError(f"cannot write: {exc.strerror}", str(path)) from None
     done = False

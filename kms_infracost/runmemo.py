@@ -9,9 +9,14 @@ nothing is kept and every question is asked afresh, so a file changed between tw
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 _tables: dict[str, dict[Any, Any]] | None = None
+
+#: told (path, os.stat_result) of each file the run reads whole, while a run is recorded for replay (the
+#: recorder then knows how the file looked without a stat of its own); None otherwise
+file_observer: Callable[[str, os.stat_result], None] | None = None
 
 
 class scope:  # used as `with runmemo.scope():`, like a function

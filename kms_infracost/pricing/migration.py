@@ -178,11 +178,11 @@ def _holding(priced: PricedResource, calls_per_unit: int) -> Holding:
 
 def members(estimate: Estimate) -> list[Member]:
     """Every KMS 1.0 key and key version resource billed in the estimate."""
-    later = {id(now): future for now, future in zip(estimate.resources, estimate.projected)}
+    projected = estimate.projected  # the same resources in the horizon month, in the same order (when worked out)
     keys = {p.resource.uid: p.resource for p in estimate.resources if isinstance(p.resource, model.KmsKey)}
     per = estimate.book.api_calls_per_unit
     found: list[Member] = []
-    for priced in estimate.resources:
+    for position, priced in enumerate(estimate.resources):
         if not _billed_as_kms1(priced):
             continue
         resource = priced.resource
@@ -191,7 +191,7 @@ def members(estimate: Estimate) -> list[Member]:
             hsm = isinstance(owner, model.KmsKey) and owner.protection_level == "HSM"
         else:
             hsm = getattr(resource, "protection_level", "") == "HSM"
-        future = later.get(id(priced), priced)
+        future = projected[position] if position < len(projected) else priced
         now = _holding(priced, per)
         found.append(Member(priced, future, hsm, now, now if future is priced else _holding(future, per)))
     return found

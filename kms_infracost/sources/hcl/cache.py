@@ -79,7 +79,7 @@ class _Index:
         """Write the entries this process added, over whatever another run wrote since it read the index."""
         if not self.dirty:
             return
-        import tempfile
+        from kms_infracost.scratch import new_file
 
         directory = os.path.dirname(self.path)
         try:
@@ -99,7 +99,7 @@ class _Index:
             and (path in self.dirty or os.path.exists(str(entry["key"][2])))  # a file this run read is there
         }
         try:
-            fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=directory)
+            fd, tmp = new_file(directory, ".index.", ".tmp")
         except OSError:
             return
         try:

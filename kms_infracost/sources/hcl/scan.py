@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 
+from kms_infracost import runmemo
 from kms_infracost.errors import UserError
 
 KMS_MARK = "alicloud_kms"
@@ -149,6 +150,9 @@ def _read_file(path: str) -> tuple[bytes, os.stat_result]:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     try:
         stat = os.fstat(fd)
+        observer = runmemo.file_observer
+        if observer is not None:
+            observer(path, stat)
         if modes.S_ISDIR(stat.st_mode):
             raise IsADirectoryError(path)
         chunks = [os.read(fd, stat.st_size + 1)]  # a regular file: all of it, and a short read says it ended
