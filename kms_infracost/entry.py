@@ -49,7 +49,10 @@ def main() -> None:
     # run. (run.run pauses collection on its own for callers that keep the process, the tests.)
     import gc
 
+    from kms_infracost import runmemo
+
     gc.disable()
+    runmemo.leave_at_exit()  # and whatever a run kept is not freed object by object either
     try:
         _command(sys.argv[1:])
     except SystemExit as exc:

@@ -395,6 +395,9 @@ def _run(options: RunOptions, mode: str) -> int:
         else:
             write_atomically(Path(destination), text)
     failed = [v for v in violations if v.fails or (options.strict and not v.skipped)]
+    from kms_infracost import runmemo
+
+    runmemo.keep(projects, survey, configs, inventories, parts, estimates, document)  # see runmemo.leave_at_exit
     if failed and enforce and not options.soft_fail:
         return 1
     return 0

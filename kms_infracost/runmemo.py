@@ -13,6 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 _tables: dict[str, dict[Any, Any]] | None = None
+#: set by a process that ends right after its run without teardown (entry.main): what a run kept is left
+#: here for the process's end instead of being freed object by object (a hundredth of a monorepo run)
+_leave: list[Any] | None = None
 
 #: told (path, os.stat_result) of each file the run reads whole, while a run is recorded for replay (the
 #: recorder then knows how the file looked without a stat of its own); None otherwise
@@ -31,7 +34,22 @@ class scope:  # used as `with runmemo.scope():`, like a function
     def __exit__(self, *exc: object) -> None:
         global _tables
         if not self.outer:
+            if _leave is not None:
+                _leave.append(_tables)
             _tables = None
+
+
+def leave_at_exit() -> None:
+    """This process ends after its run without freeing memory (os._exit): runs leave what they kept."""
+    global _leave
+    if _leave is None:
+        _leave = []
+
+
+def keep(*objects: Any) -> None:
+    """Hold on to a run's results until the run ends (and, in a process that leaves them, beyond)."""
+    kept = table("kept")  # outside a run a fresh dict: nothing is held
+    kept[len(kept)] = objects
 
 
 def table(name: str) -> dict[Any, Any]:

@@ -109,3 +109,25 @@ def test_listings_and_entries_are_kept_for_a_run_only(tree: Path) -> None:
         assert "late.tf" not in {n for n, *_ in runmemo.listing("a")}
     assert runmemo.entry("a/late.tf") is None  # outside a run: no listing is used at all
     assert "late.tf" in {n for n, *_ in runmemo.listing("a")}  # and each listing is made afresh
+
+
+def test_what_a_run_keeps_is_freed_when_it_ends_unless_the_process_leaves_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import weakref
+
+    class Result:
+        pass
+
+    def one_run() -> weakref.ref[Result]:
+        result = Result()
+        with runmemo.scope():
+            runmemo.keep(result, [result])
+            return weakref.ref(result)
+
+    monkeypatch.setattr(runmemo, "_leave", None)
+    assert one_run()() is None  # a library caller, a test: freed with the run
+    runmemo.keep(Result())  # outside a run: nothing is held
+    assert runmemo.table("kept") == {}
+    runmemo.leave_at_exit()  # entry.main: the process ends with os._exit right after its run
+    left = one_run()
+    assert isinstance(left(), Result)
+    assert runmemo._leave is not None and len(runmemo._leave) == 1
