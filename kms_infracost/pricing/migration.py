@@ -115,6 +115,8 @@ class Option:
     #: the items' sums, worked out once (the cheapest option and the report each read them)
     monthly_cost: Decimal = field(init=False)
     projected_monthly_cost: Decimal = field(init=False)
+    #: its entry in the JSON report, made once: projects holding the same keys share the option (_kms3)
+    document: dict[str, object] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.monthly_cost = sum((i.monthly_cost for i in self.items), ZERO)
@@ -446,6 +448,32 @@ def _line(line: Line) -> dict[str, object]:
     }
 
 
+def _option(o: Option) -> dict[str, object]:
+    """An option's entry, made once and shared by the sections that list it (never changed once made)."""
+    if o.document is None:
+        o.document = {
+            "name": o.name,
+            "monthly_cost": o.monthly_cost,
+            "projected_monthly_cost": o.projected_monthly_cost,
+            "instances": [
+                {
+                    "kind": p.kind,
+                    "payment_type": p.payment_type,
+                    "count": p.instances,
+                    "keys": p.keys,
+                    "key_versions": p.key_versions,
+                    "peak_qps": p.peak_qps,
+                    "projected_count": p.projected_instances,
+                    "projected_key_versions": p.projected_key_versions,
+                }
+                for p in o.placements
+            ],
+            "appears": [_line(i) for i in o.items],
+            "assumptions": list(o.assumptions),
+        }
+    return o.document
+
+
 def _section(m: Migration) -> dict[str, object]:
     cheapest, later = m.cheapest, m.projected_cheapest
     doc: dict[str, object] = {
@@ -459,29 +487,7 @@ def _section(m: Migration) -> dict[str, object]:
         "kms1_projected_monthly_cost": m.kms1_projected_monthly_cost,
         "priced": m.not_priced is None,
         "not_priced_reason": m.not_priced,
-        "options": [
-            {
-                "name": o.name,
-                "monthly_cost": o.monthly_cost,
-                "projected_monthly_cost": o.projected_monthly_cost,
-                "instances": [
-                    {
-                        "kind": p.kind,
-                        "payment_type": p.payment_type,
-                        "count": p.instances,
-                        "keys": p.keys,
-                        "key_versions": p.key_versions,
-                        "peak_qps": p.peak_qps,
-                        "projected_count": p.projected_instances,
-                        "projected_key_versions": p.projected_key_versions,
-                    }
-                    for p in o.placements
-                ],
-                "appears": [_line(i) for i in o.items],
-                "assumptions": list(o.assumptions),
-            }
-            for o in m.options
-        ],
+        "options": [_option(o) for o in m.options],
         "cheapest": cheapest.name if cheapest else None,
         "cheapest_monthly_cost": cheapest.monthly_cost if cheapest else None,
         "change_monthly_cost": cheapest.monthly_cost - m.kms1_monthly_cost if cheapest else None,
