@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from kms_infracost.errors import UserError
-from kms_infracost.runmemo import abspath, listing
+from kms_infracost.runmemo import abspath, holds, listing
 from kms_infracost.runmemo import entry as listed_entry
 from kms_infracost.sources import HCL_SUFFIXES
 from kms_infracost.sources.hcl import scan
@@ -62,7 +62,7 @@ def repository_root(start: Path, known: dict[Path, bool] | None = None) -> Path 
     for folder in itertools.chain((start,), start.parents):
         marked = known.get(folder) if known is not None else None
         if marked is None:
-            marked = (folder / ".git").exists()
+            marked = holds(str(folder), ".git")  # inside a run: from the folder's listing, once
             if known is not None:
                 known[folder] = marked
         if marked:

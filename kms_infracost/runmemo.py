@@ -103,6 +103,41 @@ def listing(folder: str) -> list[Entry]:
     return found
 
 
+def holds(folder: str, name: str) -> bool:
+    """os.path.exists(os.path.join(folder, name)), asked once a run: whether a folder holds `.git`, for
+    each of hundreds of projects and the folders above them. A folder at or below the working directory
+    is answered from its listing, which the run has mostly made already; one above it is asked by name,
+    so that a replay record never hangs on all that /tmp or a home folder holds."""
+    path = os.path.join(folder, name)
+    if _tables is None:
+        return os.path.exists(path)
+    known = table("holds")
+    found: bool | None = known.get(path)
+    if found is None:
+        where, here = abspath(folder), cwd()
+        names = _names(where) if where == here or where.startswith(os.path.join(here, "")) else None
+        if names is None:
+            found = os.path.exists(path)
+        else:
+            item = names.get(name)
+            found = item is not None and (bool(item[1] or item[2]) or os.path.exists(path))  # a fifo, a socket…
+        known[path] = found
+    return found
+
+
+def _names(folder: str) -> dict[str, Entry] | None:
+    """A folder's listing by name, once a run (None: it cannot be listed)."""
+    names = table("names")
+    key = abspath(folder or ".")
+    found = names.get(key)
+    if found is None:
+        try:
+            found = names[key] = {item[0]: item for item in listing(folder)}
+        except OSError:
+            return None
+    return found
+
+
 def entry(path: str) -> Entry | None:
     """The entry of `path` in its folder's listing, inside a run; None when there is no run, the name is not
     a plain one (`x/`, `..`), the folder cannot be listed or does not hold that name (on a case-insensitive
@@ -113,15 +148,8 @@ def entry(path: str) -> Entry | None:
     folder, name = os.path.split(path)
     if name in ("", ".", ".."):
         return None
-    names = table("names")
-    key = abspath(folder or ".")
-    found = names.get(key)
-    if found is None:
-        try:
-            found = names[key] = {item[0]: item for item in listing(folder)}
-        except OSError:
-            return None
-    return found.get(name)
+    found = _names(folder)
+    return None if found is None else found.get(name)
 
 
 def _safely(test: Any) -> bool | None:

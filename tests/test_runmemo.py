@@ -131,3 +131,20 @@ def test_what_a_run_keeps_is_freed_when_it_ends_unless_the_process_leaves_it(mon
     left = one_run()
     assert isinstance(left(), Result)
     assert runmemo._leave is not None and len(runmemo._leave) == 1
+
+
+def test_holds_answers_below_the_working_directory_from_listings_and_above_it_by_name(tree: Path) -> None:
+    (tree / "a" / ".git").mkdir()
+    (tree.parent / ".git-probe-marker").mkdir(exist_ok=True)
+    try:
+        with runmemo.scope():
+            assert runmemo.holds("a", ".git") and not runmemo.holds("a/b", ".git")
+            assert runmemo.holds(str(tree / "a"), ".git")
+            assert "names" in runmemo._tables and str(tree / "a") in runmemo.table("names")  # from the listing
+            assert runmemo.holds(str(tree.parent), ".git-probe-marker")  # above: asked by name
+            assert str(tree.parent) not in runmemo.table("names")  # its listing was never made
+            (tree / "a" / "b" / ".git").mkdir()
+            assert not runmemo.holds("a/b", ".git")  # once a run
+        assert runmemo.holds("a/b", ".git")  # outside a run: asked afresh
+    finally:
+        (tree.parent / ".git-probe-marker").rmdir()

@@ -68,16 +68,13 @@ class Run:
     def boundary(self) -> str:
         """The repository the root lives in (nearest folder with .git); outside git, no bound ("/")."""
         if getattr(self, "_boundary", None) is None:
-            from kms_infracost.runmemo import realpath, table
+            from kms_infracost.runmemo import holds, realpath
 
             here = realpath(self.root_dir or ".")
-            marked = table("git")  # folder -> holds .git, asked once a run
             found = None
             probe = here
             while True:
-                if probe not in marked:
-                    marked[probe] = os.path.exists(os.path.join(probe, ".git"))
-                if marked[probe]:
+                if holds(probe, ".git"):  # asked once a run
                     found = probe
                     break
                 parent = os.path.dirname(probe)
