@@ -125,6 +125,15 @@ def holds(folder: str, name: str) -> bool:
     return found
 
 
+def isdir(path: str) -> bool:
+    """os.path.isdir, from the folder's listing inside a run when it names the path (no stat); asked of
+    the system otherwise. A monorepo run asks it of every module folder each caller names."""
+    known = entry(path)
+    if known is not None and known[2] is not None:
+        return known[2]
+    return os.path.isdir(path)
+
+
 def _names(folder: str) -> dict[str, Entry] | None:
     """A folder's listing by name, once a run (None: it cannot be listed)."""
     names = table("names")

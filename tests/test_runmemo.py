@@ -148,3 +148,14 @@ def test_holds_answers_below_the_working_directory_from_listings_and_above_it_by
         assert runmemo.holds("a/b", ".git")  # outside a run: asked afresh
     finally:
         (tree.parent / ".git-probe-marker").rmdir()
+
+
+def test_isdir_in_a_run_is_os_isdir_from_the_listing(tree: Path) -> None:
+    cases = ["a", "a/b", "a/link", "a/b/rel", "loop1", "nope", "a/", ".", str(tree / "x" / "y"), "a/b/c/"]
+    with runmemo.scope():
+        assert {c: runmemo.isdir(c) for c in cases} == {c: os.path.isdir(c) for c in cases}
+        (tree / "a" / "late").mkdir()
+        assert runmemo.isdir("a/late")  # not in the run's listing of a/: asked of the system
+        (tree / "a" / "b" / "c").rmdir()
+        assert runmemo.isdir("a/b/c")  # in the listing: answered from it, once a run
+    assert not runmemo.isdir("a/b/c")

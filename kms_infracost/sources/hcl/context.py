@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kms_infracost import model
+from kms_infracost.runmemo import isdir
 from kms_infracost.sources.hcl.config import Loader, is_local_source, read_modules_json
 
 
@@ -100,9 +101,9 @@ class Run:
             target = os.path.normpath(os.path.join(parent_dir or ".", source))
             if self.outside(parent_dir, source):
                 return None  # never read files outside the repository a pull request brings
-            return target if os.path.isdir(target) else None
+            return target if isdir(target) else None
         found = self.installed().get(".".join(key_path))
-        if found and os.path.isdir(found):
+        if found and isdir(found):
             return found
         return None
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kms_infracost.errors import UserError
+from kms_infracost.runmemo import entry as listed_entry
 from kms_infracost.runmemo import listing
 from kms_infracost.sources.hcl import scan
 from kms_infracost.sources.hcl.cache import ParseCache
@@ -51,8 +52,9 @@ def group_roots(paths: list[str]) -> list[Root]:
 
     roots: dict[str, Root] = {}
     for path in paths:
+        known = listed_entry(path)  # the folder's listing, which the run made: no stat
         try:
-            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+            is_dir = known[2] if known is not None and known[2] is not None else stat.S_ISDIR(os.stat(path).st_mode)
         except FileNotFoundError:
             raise UserError("no such file or directory", path) from None
         except OSError as exc:
