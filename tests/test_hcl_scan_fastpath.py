@@ -60,7 +60,8 @@ def test_the_shortcuts_take_the_common_shapes(monkeypatch: pytest.MonkeyPatch) -
 _PIECES = [
     "resource", "locals", " ", "\t", "\n", "\r\n", '"a"', '"b c"', '"e\\"q"', "{", "}", "x = 1", "=", "#c\n", "//c\n",
     "/*x*/", "/*", "*/", "/", "*", '"${', '"$${', '"%{', "%%{", "${", "$", "%", '"', "\\", "<<EOF\n", "EOF\n",
-    "<<-EOT\n", "  EOT\n", "<", "<<", "label", "é", '"${a}"', '"${ "q" }"', '"${ {} }"', "[", "]",
+    "<<-EOT\n", "  EOT\n", "<", "<<", "label", "é", '"${a}"', '"${ "q" }"', '"${ {} }"', "[", "]", "/* c */",
+    "/**/", "*/ ", 'resource "r" "n" {', "x {",
 ]
 
 

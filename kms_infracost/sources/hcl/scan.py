@@ -28,6 +28,7 @@ _GAP = r"(?:[ \t]|/\*.*?\*/)"
 _MODULE_HEADER = re.compile(rf'(?m)^[ \t]*module{_GAP}+"([^"\n]+)"{_GAP}*\{{')
 _SOURCE = re.compile(rf'(?m)^[ \t]*source{_GAP}*={_GAP}*"([^"\n]*)"')
 _SPECIAL = re.compile(r'[{}"#/<]')
+_SPECIAL_CHARS = frozenset('{}"#/<')
 #: what skip_braced passes over without a step of its own, in one match: text with no brace, quote, comment
 #: or heredoc in it, strings whose templates hold no brace, quote, comment or heredoc (`"${var.x}-y"`; no
 #: `$${`, `%%{` or newline), whole comments, and a lone
@@ -263,11 +264,13 @@ def skip_braced(text: str, i: int) -> int:
         run = plain(text, i)  # always a match (possibly empty)
         if run:
             i = run.end()
-        m = _SPECIAL.search(text, i)
-        if m is None:
-            raise ScanError("unclosed {")
-        ch = m.group()
-        j = m.start()
+        j = i
+        ch = text[j : j + 1]  # the run stops only at one of _SPECIAL's characters, or at the end
+        if ch not in _SPECIAL_CHARS:  # the end (or the run turned off, as a test compares)
+            m = _SPECIAL.search(text, i)
+            if m is None:
+                raise ScanError("unclosed {")
+            ch, j = m.group(), m.start()
         if ch == "{":
             depth += 1
             i = j + 1
