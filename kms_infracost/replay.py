@@ -443,7 +443,9 @@ def _store(folder: str, entry_key: str, recorder: _Recorder, began: float, out: 
         os.makedirs(folder, exist_ok=True)
         handle, temporary = new_file(folder, ".tmp-")
         with os.fdopen(handle, "wb") as stream:
-            stream.write(head.encode("utf-8") + b"\n" + out + err)
+            stream.write(head.encode("utf-8") + b"\n")
+            stream.write(out)  # not joined: the output can be megabytes
+            stream.write(err)
         os.replace(temporary, os.path.join(folder, entry_key))
         _prune(folder)
     except OSError:
