@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 CACHE_ENV = "KMS_INFRACOST_CACHE_DIR"
+
+
+def blake2b(data: bytes = b"", digest_size: int = 64) -> Any:
+    """hashlib.blake2b, from the interpreter's own module: importing hashlib loads OpenSSL first (4 ms, a
+    fifteenth of a replayed run), and the caches only name files and compare contents with it."""
+    try:
+        from _blake2 import blake2b as made
+    except ImportError:  # an interpreter built without it
+        from hashlib import blake2b as made
+    return made(data, digest_size=digest_size)
 
 
 def cache_dir(env: Mapping[str, str]) -> str:

@@ -25,7 +25,6 @@ started a process (git, terraform), `--format infracost-json` without SOURCE_DAT
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat as modes
@@ -35,6 +34,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
 from kms_infracost import __version__, runmemo
+from kms_infracost.cachedir import blake2b
 
 #: bump when the entry layout changes
 FORMAT = 1
@@ -117,7 +117,7 @@ def key(args: list[str], env: dict[str, str] | os._Environ[str]) -> str:
         "code": sorted(_package_files()),
         "path": _path_stamps(),
     }
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()[:40]
+    return str(blake2b(json.dumps(material, sort_keys=True).encode("utf-8"), digest_size=20).hexdigest())
 
 
 def _folder(env: dict[str, str] | os._Environ[str]) -> str:
@@ -133,7 +133,7 @@ _lstat = os.lstat
 
 
 def _digest(path: str, is_dir: bool) -> str:
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     if is_dir:
         for name in sorted(os.listdir(path)):
             digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
@@ -141,7 +141,7 @@ def _digest(path: str, is_dir: bool) -> str:
         with open(path, "rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
-    return digest.hexdigest()
+    return str(digest.hexdigest())
 
 
 def _fields(stat: os.stat_result) -> tuple[int, int, int, int, int]:

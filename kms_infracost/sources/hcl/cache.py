@@ -165,14 +165,14 @@ class ParseCache:
     def index(self) -> _Index:
         """The index of runs from this working directory, read once per process."""
         if self._index is None:
-            import hashlib
+            from kms_infracost.cachedir import blake2b
 
             assert self.directory is not None
             try:
                 cwd = abspath("")
             except OSError:  # the working directory is gone
                 cwd = ""
-            digest = hashlib.sha256(cwd.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+            digest = blake2b(cwd.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
             path = os.path.join(self.directory, f"index-{digest}.json")
             if path not in _INDEXES:
                 _INDEXES[path] = _Index(path)
