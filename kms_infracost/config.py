@@ -155,7 +155,6 @@ class ConfigLookup:
 
     def __init__(self, listed: Collection[str] = ()) -> None:
         self._found: dict[Path, Found | None] = {}
-        self._git: dict[Path, bool] = {}
         self._parsed: dict[str, Config] = {}
         #: absolute folders the run lists anyway (Survey.calls): looked at with one listing
         self._listed = listed
@@ -169,7 +168,7 @@ class ConfigLookup:
         """The config at or above `folder`, not above its repository."""
         from kms_infracost.projects import repository_root
 
-        return find_config(folder, repository_root(folder, self._git) or folder, self)
+        return find_config(folder, repository_root(folder) or folder, self)
 
     def parsed(self, found: Found) -> Config:
         """The config of a found file, parsed once (callers copy it before changing it)."""

@@ -14,7 +14,6 @@ working directory itself); the base side of a diff uses the same names.
 from __future__ import annotations
 
 import fnmatch
-import itertools
 import os
 import stat
 from collections.abc import Iterator
@@ -55,19 +54,18 @@ def project_name(directory: str, cwd: Path) -> str:
     return PurePosixPath(*Path(relative).parts).as_posix() if relative != "." else "."
 
 
-def repository_root(start: Path, known: dict[Path, bool] | None = None) -> Path | None:
+def repository_root(start: Path) -> Path | None:
     """The nearest folder at or above `start` holding `.git` (a folder, or a file in a worktree).
 
-    `known`: folders already looked at and whether they hold it (one run asks for hundreds of projects)."""
-    for folder in itertools.chain((start,), start.parents):
-        marked = known.get(folder) if known is not None else None
-        if marked is None:
-            marked = holds(str(folder), ".git")  # inside a run: from the folder's listing, once
-            if known is not None:
-                known[folder] = marked
-        if marked:
-            return folder
-    return None
+    Inside a run each folder is asked once (runmemo.holds): a run asks for hundreds of projects."""
+    folder = str(start)
+    while True:
+        if holds(folder, ".git"):
+            return Path(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def _has_config(directory: str) -> bool:
