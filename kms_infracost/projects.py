@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from kms_infracost.errors import UserError
-from kms_infracost.runmemo import abspath, holds, listing
+from kms_infracost.runmemo import abspath, git_root, listing
 from kms_infracost.runmemo import entry as listed_entry
 from kms_infracost.sources import HCL_SUFFIXES
 from kms_infracost.sources.hcl import scan
@@ -57,15 +57,9 @@ def project_name(directory: str, cwd: Path) -> str:
 def repository_root(start: Path) -> Path | None:
     """The nearest folder at or above `start` holding `.git` (a folder, or a file in a worktree).
 
-    Inside a run each folder is asked once (runmemo.holds): a run asks for hundreds of projects."""
-    folder = str(start)
-    while True:
-        if holds(folder, ".git"):
-            return Path(folder)
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+    Inside a run each folder is asked once (runmemo.git_root): a run asks for hundreds of projects."""
+    found = git_root(str(start))
+    return Path(found) if found is not None else None
 
 
 def _has_config(directory: str) -> bool:

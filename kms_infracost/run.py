@@ -122,7 +122,8 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     elif default is not None:
         project.usage_target = os.path.relpath(default, working_directory())
         listed = listed_entry(str(default))  # the folder's listing says, when it holds the name: no stat
-        if listed[1] if listed is not None else default.is_file():
+        present = default.is_file() if listed is None else bool(listed[1])
+        if present:
             config.usage_file = project.usage_target
     return config
 

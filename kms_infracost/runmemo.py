@@ -14,7 +14,7 @@ from typing import Any
 
 _tables: dict[str, dict[Any, Any]] | None = None
 #: set by a process that ends right after its run without teardown (entry.main): what a run kept is left
-#: here for the process's end instead of being freed object by object (a hundredth of a monorepo run)
+#: here for the process's end instead of being freed object by object (12-19 ms of a 360-project run)
 _leave: list[Any] | None = None
 
 #: told (path, os.stat_result) of each file the run reads whole, while a run is recorded for replay (the
@@ -123,6 +123,19 @@ def holds(folder: str, name: str) -> bool:
             found = item is not None and (bool(item[1] or item[2]) or os.path.exists(path))  # a fifo, a socket…
         known[path] = found
     return found
+
+
+def git_root(start: str) -> str | None:
+    """The nearest folder at or above `start` holding `.git` (a folder, or a file in a worktree): the
+    config lookup's limit and the module boundary of every project, each folder asked once a run."""
+    folder = start
+    while True:
+        if holds(folder, ".git"):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def isdir(path: str) -> bool:

@@ -69,22 +69,11 @@ class Run:
     def boundary(self) -> str:
         """The repository the root lives in (nearest folder with .git); outside git, no bound ("/")."""
         if getattr(self, "_boundary", None) is None:
-            from kms_infracost.runmemo import holds, realpath
+            from kms_infracost.runmemo import git_root, realpath
 
-            here = realpath(self.root_dir or ".")
-            found = None
-            probe = here
-            while True:
-                if holds(probe, ".git"):  # asked once a run
-                    found = probe
-                    break
-                parent = os.path.dirname(probe)
-                if parent == probe:
-                    break
-                probe = parent
             # a pull request's checkout is a git repository; a plain folder (an unpacked archive, a
             # corpus copy) may legitimately call modules beside it, so only git sets a bound
-            self._boundary = found or os.path.abspath(os.sep)
+            self._boundary = git_root(realpath(self.root_dir or ".")) or os.path.abspath(os.sep)
         return self._boundary
 
     def outside(self, parent_dir: str, source: str) -> bool:
