@@ -100,11 +100,9 @@ def join(directory: str, name: str) -> str:
 
 def config_files(directory: str) -> list[str]:
     """The configuration files of one module directory, in Terraform's (lexical) order."""
-    from kms_infracost.runmemo import listing
-
     try:
         names = []
-        for name, is_file, _, _ in listing(directory):
+        for name, is_file, _, _ in runmemo.listing(directory):
             if is_config_file(name) and is_file is not False:
                 if is_file is None:  # asking raised (a link to itself): ask again, to say why
                     os.stat(join(directory, name))
@@ -190,9 +188,7 @@ def read_source(path: str) -> SourceFile:
     if "module" in text:
         source.module_calls = module_calls_in(text, source.is_json)
     if ANNOTATION_MARK not in text:  # the run's annotation reader need not read this file again
-        from kms_infracost.runmemo import abspath, table
-
-        table("unannotated")[abspath(path)] = True
+        runmemo.table("unannotated")[runmemo.abspath(path)] = True
     return source
 
 
