@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from kms_infracost.errors import UserError
-from kms_infracost.runmemo import abspath, git_root, listing
+from kms_infracost.runmemo import abspath, git_root, listing, relative
 from kms_infracost.runmemo import entry as listed_entry
 from kms_infracost.sources import HCL_SUFFIXES
 from kms_infracost.sources.hcl import scan
@@ -50,8 +50,10 @@ class Project:
 
 
 def project_name(directory: str, cwd: Path) -> str:
-    relative = os.path.relpath(abspath(directory), cwd)
-    return PurePosixPath(*Path(relative).parts).as_posix() if relative != "." else "."
+    name = relative(directory, cwd)
+    if name == "." or os.sep == "/":
+        return name
+    return PurePosixPath(*Path(name).parts).as_posix()
 
 
 def repository_root(start: Path) -> Path | None:
@@ -318,14 +320,13 @@ def _auto_loaded(path: str) -> bool:
 
 
 def _inside(folder: str, cwd: Path) -> bool:
-    return not os.path.relpath(folder, cwd).startswith("..")
+    return not relative(folder, cwd).startswith("..")
 
 
 def _shown(folder: str, cwd: Path) -> str:
     """A folder as reports show it: relative to the working directory when below it."""
-    where = abspath(folder)
-    relative = os.path.relpath(where, cwd)
-    return relative if not relative.startswith("..") else where
+    name = relative(folder, cwd)
+    return name if not name.startswith("..") else abspath(folder)
 
 
 def _plan_project_name(path: str, cwd: Path) -> str:

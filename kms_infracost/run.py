@@ -94,7 +94,7 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     from kms_infracost.config import ConfigLookup
     from kms_infracost.runmemo import cwd as working_directory
     from kms_infracost.runmemo import entry as listed_entry
-    from kms_infracost.runmemo import realpath
+    from kms_infracost.runmemo import realpath, relative
 
     config = run_config
     folder = Path(realpath(project.path)) if project.kind == "hcl" else None
@@ -120,7 +120,7 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     if chosen:
         config.usage_file = project.usage_target = chosen
     elif default is not None:
-        project.usage_target = os.path.relpath(default, working_directory())
+        project.usage_target = relative(str(default), working_directory())
         listed = listed_entry(str(default))  # the folder's listing says, when it holds the name: no stat
         present = default.is_file() if listed is None else bool(listed[1])
         if present:

@@ -82,6 +82,20 @@ def abspath(path: str) -> str:
     return found
 
 
+def relative(path: str, base: str | os.PathLike[str]) -> str:
+    """os.path.relpath(path, base). A path below a normalized absolute `base` is cut, not worked out
+    component by component: a run names each of hundreds of projects relative to the working directory
+    several times."""
+    where, start = abspath(path), os.fspath(base)
+    if os.path.isabs(start) and start == os.path.normpath(start):
+        if where == start:
+            return os.curdir
+        prefix = start if start.endswith(os.sep) else start + os.sep
+        if where.startswith(prefix):
+            return where[len(prefix):]
+    return os.path.relpath(where, start)
+
+
 #: one entry of a folder's listing: (name, is a file, is a folder, is a symbolic link); the first two
 #: follow links, as os.DirEntry's is_file() and is_dir() do, and are None where those raised (a link to
 #: itself): os.walk takes that for "not a folder", the loader for an unreadable folder
@@ -108,12 +122,12 @@ def holds(folder: str, name: str) -> bool:
     each of hundreds of projects and the folders above them. A folder at or below the working directory
     is answered from its listing, which the run has mostly made already; one above it is asked by name,
     so that a replay record never hangs on all that /tmp or a home folder holds."""
-    path = os.path.join(folder, name)
     if _tables is None:
-        return os.path.exists(path)
+        return os.path.exists(os.path.join(folder, name))
     known = table("holds")
-    found: bool | None = known.get(path)
+    found: bool | None = known.get((folder, name))
     if found is None:
+        path = os.path.join(folder, name)
         where, here = abspath(folder), cwd()
         names = _names(where) if where == here or where.startswith(os.path.join(here, "")) else None
         if names is None:
@@ -121,21 +135,34 @@ def holds(folder: str, name: str) -> bool:
         else:
             item = names.get(name)
             found = item is not None and (bool(item[1] or item[2]) or os.path.exists(path))  # a fifo, a socket…
-        known[path] = found
+        known[(folder, name)] = found
     return found
 
 
 def git_root(start: str) -> str | None:
     """The nearest folder at or above `start` holding `.git` (a folder, or a file in a worktree): the
-    config lookup's limit and the module boundary of every project, each folder asked once a run."""
+    config lookup's limit and the module boundary of every project. Inside a run each folder's answer is
+    kept, so a project's walk stops at the first folder another project's walk went through."""
+    known = table("git roots")
+    walked: list[str] = []
     folder = start
+    found: str | None
     while True:
+        if folder in known:
+            found = known[folder]
+            break
+        walked.append(folder)
         if holds(folder, ".git"):
-            return folder
+            found = folder
+            break
         parent = os.path.dirname(folder)
         if parent == folder:
-            return None
+            found = None
+            break
         folder = parent
+    for below in walked:  # each holds no .git, up to `found` (which may be the last of them)
+        known[below] = found
+    return found
 
 
 def isdir(path: str) -> bool:

@@ -4,6 +4,7 @@ inside a run."""
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,33 @@ def test_isdir_in_a_run_is_os_isdir_from_the_listing(tree: Path) -> None:
         (tree / "a" / "b" / "c").rmdir()
         assert runmemo.isdir("a/b/c")  # in the listing: answered from it, once a run
     assert not runmemo.isdir("a/b/c")
+
+
+def test_git_root_is_the_nearest_folder_holding_git_however_many_walks_share_it(tree: Path) -> None:
+    (tree / "a" / ".git").write_text("gitdir: elsewhere\n")  # a worktree's .git is a file
+
+    def walk(start: str) -> str | None:
+        folder = start
+        while not os.path.exists(os.path.join(folder, ".git")):
+            if os.path.dirname(folder) == folder:
+                return None
+            folder = os.path.dirname(folder)
+        return folder
+
+    starts = ["a/b/c", "a/b", "a", str(tree / "a" / "b" / "c"), str(tree / "x" / "y"), str(tree / "x"), "x/y"]
+    expected = {s: walk(s) for s in starts}
+    assert expected["a/b/c"] == "a" and expected[str(tree / "x" / "y")] == walk(str(tree))
+    with runmemo.scope():
+        for _ in range(2):
+            assert {s: runmemo.git_root(s) for s in starts} == expected
+    assert {s: runmemo.git_root(s) for s in reversed(starts)} == expected  # outside a run: asked afresh
+
+
+def test_relative_is_os_relpath(tree: Path) -> None:
+    cases = ["a/b/c", "a", ".", "..", "a/../x/y", str(tree / "x"), "/", str(tree.parent), "a/b/../../.."]
+    bases = [str(tree), "/", str(tree / "a"), "a", str(tree) + "/", str(tree / "a" / ".." / "x")]
+    for inside in (False, True):  # outside a run and inside one (where the working directory is kept)
+        with runmemo.scope() if inside else nullcontext():
+            for base in bases:
+                for case in cases:
+                    assert runmemo.relative(case, base) == os.path.relpath(case, base), (case, base)
