@@ -102,6 +102,16 @@ def measure_plan(path: Path, repeat: int) -> tuple[Run, Run]:
     return Run.median(runs["json"]), Run.median(runs["tool"])
 
 
+#: runs per side for plans under 100,000 resources, whatever --repeat asks: the growth figure divides
+#: differences between their CPU times (a few hundredths of a second), which three runs left to chance
+SMALL_RUNS = 7
+
+
+def _runs(size: int, repeat: int) -> int:
+    """Runs per side: at least SMALL_RUNS for small plans (cheap), at most 3 at 100,000 resources (slow)."""
+    return max(repeat, SMALL_RUNS) if size < 100_000 else max(1, min(repeat, 3))
+
+
 def run(shapes: list[str], sizes: list[int], repeat: int) -> list[dict[str, float | int | str]]:
     rows: list[dict[str, float | int | str]] = []
     with tempfile.TemporaryDirectory(prefix="kms-bench-plan-") as tmp:
@@ -109,7 +119,7 @@ def run(shapes: list[str], sizes: list[int], repeat: int) -> list[dict[str, floa
             for size in sizes:
                 path = Path(tmp) / f"{shape}-{size}.json"
                 nbytes = generate(shape, size, path)
-                base, tool = measure_plan(path, repeat if size < 100_000 else max(1, min(repeat, 3)))
+                base, tool = measure_plan(path, _runs(size, repeat))
                 path.unlink()
                 rows.append({
                     "shape": shape, "resources": size, "mb": nbytes / 1e6,
@@ -153,7 +163,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
-    parser.add_argument("--repeat", type=int, default=5, help="runs per side (at most 3 at 100,000 resources)")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help=f"runs per side (at least {SMALL_RUNS} under 100,000 resources, at most 3 at 100,000)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     rows = run(args.shapes, args.sizes, args.repeat)
