@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kms_infracost.errors import UserError
-from kms_infracost.runmemo import abspath
+from kms_infracost.runmemo import abspath, table
 from kms_infracost.sources.hcl import scan
 
 if TYPE_CHECKING:
@@ -350,7 +350,6 @@ class Loader:
         stacks repeat their providers, variables and locals (on the benchmark repository 1,601 block
         parses were 662 different ones). Bodies are never changed once parsed: evaluation only reads them,
         and an override merge builds new ones."""
-        from kms_infracost.runmemo import table
         from kms_infracost.sources.hcl.syntax import parse_file, shift_lines
 
         self.parsed_blocks += 1

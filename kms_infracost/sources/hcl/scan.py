@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat as modes
 
 from kms_infracost import runmemo
 from kms_infracost.errors import UserError
@@ -144,8 +145,6 @@ def decode(data: bytes, path: str) -> str:
 def _read_file(path: str) -> tuple[bytes, os.stat_result]:
     """A file's bytes and its stat, in four system calls: open() with its buffering layers made eight (a
     terminal check, seeks, a second stat), and a monorepo run reads thousands of files."""
-    import stat as modes
-
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     try:
         stat = os.fstat(fd)
