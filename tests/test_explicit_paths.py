@@ -4,6 +4,7 @@ module someone wants priced), exactly as real terraform planned the same code (f
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 from conftest import PLANS, run_cli
@@ -23,8 +24,8 @@ def test_a_folder_under_dot_terraform_named_explicitly_is_priced_as_its_plan(tmp
     hcl = run_cli("breakdown", str(target), "--format", "json")
     plan = run_cli("breakdown", str(CASE / "plan.json"), "--format", "json")
     assert hcl.code == plan.code == 0, hcl.stderr
-    assert [(r["address"], r["protection_level"], str(r["monthly_cost"])) for r in hcl.json()["resources"]] == [
-        ("alicloud_kms_key.this", "HSM", "0.99")
+    assert [(r["address"], r["protection_level"], r["monthly_cost"]) for r in hcl.json()["resources"]] == [
+        ("alicloud_kms_key.this", "HSM", Decimal("0.99"))
     ]
     assert hcl.json()["total_monthly_cost"] == plan.json()["total_monthly_cost"]
     assert hcl.json()["resources"][0]["file"] == str(target / "main.tf")

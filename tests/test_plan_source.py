@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -218,7 +219,7 @@ def test_stdin_plan() -> None:
     with open(plan("seed_hsm_basic_singapore"), "rb") as handle:
         result = CliRunner().invoke(cli, ["breakdown", "--format", "json", "-"], input=handle.read())
     assert result.exit_code == 0
-    assert '"total_monthly_cost": 0.99' in result.stdout
+    assert json.loads(result.stdout, parse_float=Decimal)["total_monthly_cost"] == Decimal("0.99")
 
 
 def test_secret_values_never_reach_the_report() -> None:

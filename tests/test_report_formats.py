@@ -462,3 +462,44 @@ def test_format_and_out_file_pairs_write_each_report(in_repo: None, tmp_path: Pa
     assert result.stdout == out("github", *PER_KEY, code=1)
     assert target.read_text(encoding="utf-8") == out("markdown", *PER_KEY, code=1)
     assert "### 1 check failed" in target.read_text(encoding="utf-8")
+
+
+# -- --format json: msgspec writes it; json when msgspec is missing ------------------------------------
+
+_AMOUNTS: dict[Any, Any] = {
+    "a": Decimal("0.060"),
+    "b": Decimal("0.1234567890123456789"),
+    "c": [Decimal("135.0"), 1, "x", None, True],
+    "é": "ü",
+    "empty": {},
+}
+
+
+def test_json_writes_each_amount_with_its_own_digits() -> None:
+    render = renderer("json")
+    assert render(_AMOUNTS, False) == '{"a":0.060,"b":0.1234567890123456789,"c":[135.0,1,"x",null,true],"é":"ü","empty":{}}\n'
+    assert render(_AMOUNTS, True) == (
+        '{\n  "a": 0.060,\n  "b": 0.1234567890123456789,\n  "c": [\n    135.0,\n    1,\n    "x",\n    null,\n    true\n  ],\n'
+        '  "é": "ü",\n  "empty": {}\n}\n'
+    )
+
+
+def test_json_without_msgspec_writes_the_same_layout_with_amounts_through_float(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(__import__("sys").modules, "msgspec", None)  # `import msgspec` raises ImportError
+    render = renderer("json")
+    assert render(_AMOUNTS, False) == '{"a":0.06,"b":0.12345678901234568,"c":[135,1,"x",null,true],"é":"ü","empty":{}}\n'
+    assert json.loads(render(_AMOUNTS, True)) == json.loads(render(_AMOUNTS, False))
+
+
+def test_json_a_document_msgspec_cannot_write_goes_to_json() -> None:
+    assert renderer("json")({None: Decimal("1.50")}, False) == '{"null":1.5}\n'
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in PLANS.iterdir() if (p / "plan.json").exists()))
+def test_json_report_has_the_same_values_with_and_without_msgspec(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = run_cli("breakdown", plan(case), "--format", "json")
+    monkeypatch.setitem(__import__("sys").modules, "msgspec", None)
+    slow = run_cli("breakdown", plan(case), "--format", "json")
+    assert (fast.code, fast.stderr) == (slow.code, slow.stderr)
+    assert fast.json() == slow.json()  # Decimals: 0.060 == 0.06
+    assert fast.stdout.count(",") == slow.stdout.count(",")  # the same layout, item for item
