@@ -55,6 +55,16 @@ def test_tf_var_environment_is_the_lowest_precedence() -> None:
     assert (k.status, k.region) == ("Disabled", "ap-southeast-1")
 
 
+def test_tf_var_from_the_process_environment_reaches_every_root_of_a_run(tmp_path: Path) -> None:
+    """os.environ's TF_VAR_ names are looked for once a run; each root still gets them."""
+    for name in ("a", "b"):
+        shutil.copytree(HCL / "tfvars_precedence", tmp_path / name)
+    result = run_cli("breakdown", str(tmp_path), "--format", "json", env={"TF_VAR_replicas": "2", "TF_VAR_status": "Disabled"})
+    assert result.code == 0, result.stderr
+    found = {(Path(r["project"]).name, r["address"]): r["status"] for r in result.json()["resources"] if "main[" in r["address"]}
+    assert found == {(root, f"alicloud_kms_key.main[{i}]"): "Disabled" for root in ("a", "b") for i in (0, 1)}
+
+
 def test_var_file_beats_auto_tfvars_and_var_beats_var_file() -> None:
     extra = str(HCL / "tfvars_precedence" / "extra.tfvars")
     found = keys(HCL / "tfvars_precedence", var_files=[extra])

@@ -14,7 +14,7 @@ from typing import Any
 
 from kms_infracost.errors import UserError
 from kms_infracost.runmemo import entry as listed_entry
-from kms_infracost.runmemo import listing
+from kms_infracost.runmemo import listing, table
 from kms_infracost.sources.hcl import scan
 from kms_infracost.sources.hcl.cache import ParseCache
 from kms_infracost.sources.hcl.config import dir_key
@@ -111,6 +111,18 @@ def read_tfvars(path: str, cache: ParseCache | None = None) -> list[tuple[str, A
     return out
 
 
+def _tf_var_names(env: Mapping[str, str]) -> list[str]:
+    """The environment's TF_VAR_ names in order. os.environ's are looked for once a run: going through it
+    decodes every name, and a monorepo run has hundreds of roots."""
+    if env is not os.environ:
+        return sorted(k for k in env if k.startswith("TF_VAR_") and len(k) > len("TF_VAR_"))
+    known = table("tf_var_names")
+    found = known.get("")
+    if found is None:
+        found = known[""] = sorted(k for k in env if k.startswith("TF_VAR_") and len(k) > len("TF_VAR_"))
+    return found
+
+
 def root_inputs(
     root: Root,
     var_files: list[str],
@@ -119,9 +131,8 @@ def root_inputs(
     cache: ParseCache | None = None,
 ) -> dict[str, RootValue | RawString]:
     inputs: dict[str, RootValue | RawString] = {}
-    for key in sorted(env):
-        if key.startswith("TF_VAR_") and len(key) > len("TF_VAR_"):
-            inputs[key[len("TF_VAR_"):]] = RawString(env[key], f"environment {key}")
+    for key in _tf_var_names(env):
+        inputs[key[len("TF_VAR_"):]] = RawString(env[key], f"environment {key}")
     files: list[str] = []
     try:
         names = sorted(name for name, _, _, _ in listing(root.dir))
