@@ -323,6 +323,8 @@ class ModuleInstance:
 
     # -- sensitivity ---------------------------------------------------------------------------------
     def sensitive(self, node: Any, depth: int = 0) -> bool:
+        if not isinstance(node, list) or node[:1] == ["L"]:
+            return False  # a literal (a third of what resources hold) carries no mark: no memo, no id()
         if depth == 0:
             known = self._sensitive.get(id(node))
             if known is None:
