@@ -3,6 +3,7 @@ step-by-step scan gives: the same blocks, labels, offsets and lines, and the sam
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -77,3 +78,12 @@ def test_generated_bodies_inside_a_block_split_the_same_both_ways(pieces: list[s
     with pytest.MonkeyPatch.context() as monkeypatch:
         fast, slow = _both(text, monkeypatch)
     assert fast == slow, text
+
+
+@pytest.mark.parametrize(
+    ("directory", "name"),
+    [("stacks/a", "main.tf"), ("/abs/dir", "x.tf"), ("dir/", "x.tf"), ("/", "x.tf"), ("dir", "/abs/x.tf"), ("../m", "v.tf")],
+)
+def test_join_is_os_path_join_outside_the_working_directory(directory: str, name: str) -> None:
+    assert scan.join(directory, name) == os.path.join(directory, name)
+    assert scan.join(".", name) == scan.join("", name) == name

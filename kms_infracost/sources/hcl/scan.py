@@ -96,7 +96,14 @@ def is_config_file(name: str) -> bool:
 
 def join(directory: str, name: str) -> str:
     """A path inside a directory as the user named it (no "./" in front of names in the current one)."""
-    return os.path.join(directory, name) if directory not in ("", ".") else name
+    if directory in ("", "."):
+        return name
+    if _POSIX and not directory.endswith("/") and not name.startswith("/"):
+        return f"{directory}/{name}"  # what os.path.join gives here, for thousands of names a run
+    return os.path.join(directory, name)
+
+
+_POSIX = os.path.join("a", "b") == "a/b"
 
 
 def config_files(directory: str) -> list[str]:
