@@ -141,3 +141,20 @@ def test_deleted_key_costs_nothing_after_but_keeps_its_past_cost() -> None:
     assert result.resources[0].monthly_cost == 0
     assert result.resources[0].past_monthly_cost == D("0.990")
     assert result.total_monthly_cost == 0
+
+
+def test_rotated_keys_priced_alike_keep_their_own_digits_in_either_order() -> None:
+    """Version-days of rotated keys are worked out once per (versions, interval): 1 and 1.0 versions are
+    equal numbers that the JSON report writes differently, so each keeps its own."""
+
+    def hosting(versions: str, days: str) -> Decimal:
+        priced = estimate(
+            model.Inventory(resources=[key(rotation_days=D(days))]),
+            load_book("kms1-intl"),
+            usage=lambda r: model.Usage(values={"key_versions": D(versions)}, sources={"key_versions": "test"}),
+        )
+        return priced.resources[0].components[0].quantity
+
+    for order in (("1", "1.0"), ("1.0", "1")):
+        assert [str(hosting(v, "7")) for v in order] == [{"1": "80", "1.0": "80.0"}[v] for v in order]  # 7 + 14 + 21 + 28 + 2 * 5
+    assert str(hosting("2", "7.5")) == str(hosting("2", "7.5")) == "104"  # 2 * 30 + 0 * 8 + 1 * 7 + 2 * 8 + 3 * 7

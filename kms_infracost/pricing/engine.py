@@ -18,6 +18,11 @@ from kms_infracost.pricing.book import InstanceBook, InstanceRates, PriceBook, r
 ZERO = Decimal(0)
 
 
+#: version_days of rotated keys by (start, interval, month, days): thirty Decimal sums each, and a
+#: monorepo's copied stacks rotate their keys alike (a pure function of the key; it never grows large)
+_ROTATED: dict[tuple[str, str, int, Decimal], tuple[Decimal, Decimal]] = {}
+
+
 @dataclass
 class CostComponent:
     name: str
@@ -223,9 +228,16 @@ class _Pricer:
         Day d (counted from creation, 0-based) has start + floor(d / interval) versions: with 30-day months a
         key rotated every 30 days has 12 versions throughout month 12.
         """
-        days = int(self.days)
         if rotation_days is None:
             return start * self.days, start
+        key = (str(start), str(rotation_days), self.month, self.days)  # 1 and 1.0 write differently
+        found = _ROTATED.get(key)
+        if found is None:
+            found = _ROTATED[key] = self._rotated(start, rotation_days)
+        return found
+
+    def _rotated(self, start: Decimal, rotation_days: Decimal) -> tuple[Decimal, Decimal]:
+        days = int(self.days)
         first = (self.month - 1) * days
         whole = int(rotation_days) if rotation_days > 0 and rotation_days == rotation_days.to_integral_value() else 0
         rotations: Iterable[int] = (  # the same quotients in int arithmetic when the interval is whole days
