@@ -158,3 +158,14 @@ def test_rotated_keys_priced_alike_keep_their_own_digits_in_either_order() -> No
     for order in (("1", "1.0"), ("1.0", "1")):
         assert [str(hosting(v, "7")) for v in order] == [{"1": "80", "1.0": "80.0"}[v] for v in order]  # 7 + 14 + 21 + 28 + 2 * 5
     assert str(hosting("2", "7.5")) == str(hosting("2", "7.5")) == "104"  # 2 * 30 + 0 * 8 + 1 * 7 + 2 * 8 + 3 * 7
+
+
+def test_a_resources_cost_follows_components_added_after_it_was_asked() -> None:
+    from kms_infracost.pricing.engine import CostComponent
+
+    priced = price([key(protection_level="HSM")], calls={"alicloud_kms_key.k": {"monthly_api_calls": 750}}).resources[0]
+    assert priced.monthly_cost == D("0.99225")
+    priced.components.append(CostComponent(name="extra", unit="month", quantity=D(2), unit_price=D("0.5")))
+    assert priced.monthly_cost == D("1.99225")
+    priced.components = priced.components[:1]
+    assert priced.monthly_cost == D("0.990")

@@ -67,9 +67,18 @@ class PricedResource:
         """False when nothing of the resource could be priced (its cost is unknown, not 0)."""
         return not (self.unpriced and not self.components)
 
+    #: (components, how many, their sum): the cost is asked a dozen times per resource (the document, the
+    #: totals, the migration section); components are only ever appended, so the count says it still holds
+    _cost: tuple[list[CostComponent], int, Decimal] | None = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def monthly_cost(self) -> Decimal:
-        return sum((c.monthly_cost for c in self.components), ZERO)
+        components, known = self.components, self._cost
+        if known is not None and known[0] is components and known[1] == len(components):
+            return known[2]
+        cost = sum((c.monthly_cost for c in components), ZERO)
+        self._cost = (components, len(components), cost)
+        return cost
 
 
 @dataclass
