@@ -87,3 +87,18 @@ def test_generated_bodies_inside_a_block_split_the_same_both_ways(pieces: list[s
 def test_join_is_os_path_join_outside_the_working_directory(directory: str, name: str) -> None:
     assert scan.join(directory, name) == os.path.join(directory, name)
     assert scan.join(".", name) == scan.join("", name) == name
+
+
+def test_only_kept_blocks_are_the_kept_ones_of_a_full_split() -> None:
+    compared = 0
+    for texts in GROUPS.values():
+        for name, text in texts():
+            try:
+                every = scan.split_blocks(text)
+            except scan.ScanError:
+                continue
+            kept = scan.split_blocks(text, only_kept=True)
+            as_rows = [(b.type, b.labels, b.start, b.end, b.line) for b in kept]
+            assert as_rows == [(b.type, b.labels, b.start, b.end, b.line) for b in every if scan.keeps(b)], name
+            compared += len(every) > len(kept) > 0
+    assert compared > 20  # texts with both kinds of blocks were among them

@@ -311,7 +311,7 @@ class Loader:
 
             return [[k, labels, line, 0, 0, body] for k, labels, line, body in parse_json_file(source.text, source.path)]
         try:
-            blocks = scan.split_blocks(source.text)
+            blocks = scan.split_blocks(source.text, only_kept=True)
         except scan.ScanError:
             # The text scanner could not split it: let the parser read the whole file (and name the error).
             from kms_infracost.sources.hcl.syntax import parse_file
@@ -323,7 +323,7 @@ class Loader:
                 for k, labels, line, body in parsed
                 if scan.keeps(scan.TopBlock(k, labels, 0, 0, 0))
             ]
-        return [[b.type, b.labels, b.line, b.start, b.end, None] for b in blocks if scan.keeps(b)]
+        return [[b.type, b.labels, b.line, b.start, b.end, None] for b in blocks]
 
     def _local_names(self, entry: FileEntry, index: int) -> list[str] | None:
         item = entry.blocks[index]

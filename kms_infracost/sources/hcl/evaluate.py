@@ -254,6 +254,8 @@ class Evaluator:
 
     # -- entry points ------------------------------------------------------------------------------
     def value(self, node: Node) -> Any:
+        if node[0] == "L":  # a literal (most attribute values): itself, never a namespace to settle
+            return node[1]
         return self.settle(self.raw(node))
 
     def settle(self, value: Any) -> Any:

@@ -303,8 +303,10 @@ def skip_braced(text: str, i: int) -> int:
             i = _skip_heredoc(text, heredoc) if heredoc else j + 1
 
 
-def split_blocks(text: str) -> list[TopBlock]:
-    """Top-level blocks of an HCL file; ScanError when the text is not a sequence of blocks."""
+def split_blocks(text: str, only_kept: bool = False) -> list[TopBlock]:
+    """Top-level blocks of an HCL file; ScanError when the text is not a sequence of blocks.
+
+    only_kept: just the blocks `keeps` keeps (the rest are still read past, to find where each ends)."""
     blocks: list[TopBlock] = []
     i, n = 0, len(text)
     line, counted = 1, 0  # lines counted up to `counted`, so a file of many blocks is counted once
@@ -323,7 +325,8 @@ def split_blocks(text: str) -> list[TopBlock]:
         end = skip_braced(text, i + 1)
         line += text.count("\n", counted, start)
         counted = start
-        blocks.append(TopBlock(kind, labels, start, end, line))
+        if not only_kept or kept(kind, labels):
+            blocks.append(TopBlock(kind, labels, start, end, line))
         i = end
 
 
@@ -435,11 +438,16 @@ def only_attributes(text: str, start: int, end: int, wanted: frozenset[str]) -> 
 
 def keeps(block: TopBlock) -> bool:
     """Whether a top-level block can change what KMS costs."""
-    if block.type in ("resource", "data"):
-        return bool(block.labels) and block.labels[0].startswith(KMS_MARK)
-    if block.type == "provider":
-        return block.labels[:1] == ["alicloud"]
-    return block.type in KEPT_BLOCKS
+    return kept(block.type, block.labels)
+
+
+def kept(kind: str, labels: list[str]) -> bool:
+    """keeps, from a block's type and labels."""
+    if kind in ("resource", "data"):
+        return bool(labels) and labels[0].startswith(KMS_MARK)
+    if kind == "provider":
+        return labels[:1] == ["alicloud"]
+    return kind in KEPT_BLOCKS
 
 
 def relevant_text(text: str) -> tuple[str, list[TopBlock]] | None:
