@@ -115,7 +115,11 @@ def listing(folder: str) -> list[Entry]:
     found = known.get(key)
     if found is None:
         with os.scandir(folder or ".") as entries:
-            found = [(e.name, _safely(e.is_file), _safely(e.is_dir), _safely(e.is_symlink)) for e in entries]
+            items = list(entries)
+        try:  # asking raises only for a broken entry (a link to itself): then each is asked on its own
+            found = [(e.name, e.is_file(), e.is_dir(), e.is_symlink()) for e in items]
+        except OSError:
+            found = [(e.name, _safely(e.is_file), _safely(e.is_dir), _safely(e.is_symlink)) for e in items]
         if _tables is not None:
             known[key] = found
     return found
