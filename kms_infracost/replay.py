@@ -272,7 +272,10 @@ class _Recorder:
                 text = os.fsdecode(path)
             except TypeError:
                 return None
-            full = os.path.normpath(text if text.startswith("/") else os.path.join(self.cwd, text))
+            if runmemo.running():  # the run has mostly worked out the same name already
+                full = runmemo.abspath(text)
+            else:
+                full = os.path.normpath(text if text.startswith("/") else os.path.join(self.cwd, text))
             where = None if full.startswith(self.ignore) else (full, kind, follow)
         self._named[named] = where
         return where

@@ -86,6 +86,11 @@ def abspath(path: str) -> str:
     return found
 
 
+def running() -> bool:
+    """Whether a run's memo is open (abspath and the other answers are kept)."""
+    return _tables is not None
+
+
 def relative(path: str, base: str | os.PathLike[str]) -> str:
     """os.path.relpath(path, base). A path below a normalized absolute `base` is cut, not worked out
     component by component: a run names each of hundreds of projects relative to the working directory
