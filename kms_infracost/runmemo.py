@@ -73,13 +73,13 @@ def abspath(path: str) -> str:
     """os.path.abspath, without asking the system for the working directory each time. Thousands of file
     names go through this in a monorepo run (each was a getcwd call)."""
     global _absolute
+    if not isinstance(path, str):
+        return os.path.abspath(path)
     known = _absolute
     if known is None:
-        if _tables is None or not isinstance(path, str):
+        if _tables is None:
             return os.path.abspath(path)
         known = _absolute = _tables["abspath"] = {"": os.getcwd()}  # "" is the working directory itself
-    elif not isinstance(path, str):
-        return os.path.abspath(path)
     found = known.get(path)
     if found is None:
         found = known[path] = os.path.normpath(path if os.path.isabs(path) else os.path.join(known[""], path))

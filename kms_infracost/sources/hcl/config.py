@@ -321,7 +321,7 @@ class Loader:
             return [
                 [k, labels, _find_line(source.text, k, labels) or line, 0, 0, body]
                 for k, labels, line, body in parsed
-                if scan.keeps(scan.TopBlock(k, labels, 0, 0, 0))
+                if scan.kept(k, labels)
             ]
         return [[b.type, b.labels, b.line, b.start, b.end, None] for b in blocks]
 
