@@ -253,3 +253,20 @@ def test_the_cache_keeps_the_newest_entries(tmp_path: Path) -> None:
     replay._prune(str(tmp_path))
     kept = sorted(int(p.name) for p in tmp_path.iterdir())
     assert kept == list(range(5, replay.KEEP + 5))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a file name that is not UTF-8 needs a Linux file system")
+def test_a_folder_named_in_bytes_that_are_not_utf8_is_stored_and_replayed(tmp_path: Path) -> None:
+    # msgspec, which writes the entry, refuses the surrogate escapes such a name decodes to: json writes it
+    repo = _repo(tmp_path)
+    odd = os.path.join(os.fsencode(repo / "live"), b"caf\xe9.tf")
+    with open(odd, "wb") as handle:
+        handle.write(b'variable "spare" {\n  default = 1\n}\n')
+    first = _check(repo)
+    assert first[0] == 0 and _total(first[1]) == 0.99
+    (entry,) = _entries()
+    head = json.loads(entry.read_bytes().partition(b"\n")[0])
+    assert os.fsdecode(odd) in [path for path, *_ in head["deps"]]
+    assert _check(repo) == first
+    os.unlink(odd)  # and a change to that folder still runs it again
+    assert _check(repo) == _check(repo, env={"KMS_INFRACOST_REPLAY": "0"})

@@ -326,9 +326,10 @@ class ModuleInstance:
         if not isinstance(node, list) or node[:1] == ["L"]:
             return False  # a literal (a third of what resources hold) carries no mark: no memo, no id()
         if depth == 0:
-            known = self._sensitive.get(id(node))
+            key = id(node)  # once: id() is an audited event, which a recorded run (replay.py) hooks
+            known = self._sensitive.get(key)
             if known is None:
-                known = self._sensitive[id(node)] = self._marked(node, 0)
+                known = self._sensitive[key] = self._marked(node, 0)
             return known
         return self._marked(node, depth)
 
