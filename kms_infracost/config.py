@@ -11,12 +11,13 @@ import itertools
 import os
 import tomllib
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
 from kms_infracost.errors import UserError, closest, did_you_mean
+from kms_infracost.records import record
 from kms_infracost.runmemo import listing
 
 THRESHOLDS = (
@@ -37,7 +38,7 @@ RULE_KEYS = ("id", "path", "message", "severity")
 PROJECT_KEYS = ("path", "var_files", "vars", "usage_file", "thresholds", "price_book")
 
 
-@dataclass
+@record
 class ProjectEntry:
     """One `[[tool.kms-infracost.projects]]` table; paths already resolved against the config's folder."""
 
@@ -50,7 +51,7 @@ class ProjectEntry:
     price_book: str | None = None
 
 
-@dataclass
+@record
 class Config:
     path: str | None = None
     price_book: str = "kms1-intl"

@@ -5,9 +5,11 @@ A source turns its input into these objects; usage, pricing, policy and report r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import Any
+
+from kms_infracost.records import record
 
 KEY = "alicloud_kms_key"
 KEY_VERSION = "alicloud_kms_key_version"
@@ -38,7 +40,7 @@ UNPRICED_TYPES = {
 CREATE, UPDATE, DELETE, REPLACE, NOOP = "create", "update", "delete", "replace", "no-op"
 
 
-@dataclass
+@record
 class Resource:
     """One resource instance, as Terraform addresses it."""
 
@@ -68,7 +70,7 @@ class Resource:
         return (self.root, self.address)
 
 
-@dataclass
+@record
 class KmsKey(Resource):
     key_spec: str = "Aliyun_AES_256"
     protection_level: str = "SOFTWARE"
@@ -86,19 +88,19 @@ class KmsKey(Resource):
     service_key: bool = False
 
 
-@dataclass
+@record
 class KmsKeyVersion(Resource):
     #: address of the alicloud_kms_key this version belongs to, when the configuration says.
     key_address: str | None = None
 
 
-@dataclass
+@record
 class KmsAlias(Resource):
     alias_name: str | None = None
     key_address: str | None = None
 
 
-@dataclass
+@record
 class KmsInstance(Resource):
     payment_type: str = "Subscription"
     product_version: str = "3"
@@ -108,7 +110,7 @@ class KmsInstance(Resource):
     period: int | None = None
 
 
-@dataclass
+@record
 class KmsSecret(Resource):
     """A secret; its value is never kept here (sensitive)."""
 
@@ -116,17 +118,17 @@ class KmsSecret(Resource):
     instance_address: str | None = None
 
 
-@dataclass
+@record
 class KmsCiphertext(Resource):
     key_address: str | None = None
 
 
-@dataclass
+@record
 class OtherKmsResource(Resource):
     """An alicloud_kms_* type the tool knows exists but does not price (policies, network rules …)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Warning:  # the domain's word; the builtin is never used in this module
     """Something that changes or may change a priced figure, with a stable code (`KI101`).
 
@@ -145,7 +147,7 @@ class Warning:  # the domain's word; the builtin is never used in this module
         return f"{where}{self.address + ': ' if self.address else ''}{self.message} [{self.code}]"
 
 
-@dataclass
+@record
 class Inventory:
     """Everything a source found, plus what it had to assume."""
 
@@ -157,7 +159,7 @@ class Inventory:
     foreign: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
+@record
 class Usage:
     """Usage of one resource that the configuration cannot say, each value with where it came from."""
 

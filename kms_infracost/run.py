@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kms_infracost import model
 from kms_infracost.errors import UserError
 from kms_infracost.projects import DEFAULT_USAGE_FILE, Project
+from kms_infracost.records import record
 from kms_infracost.sources import nothing_found, other_providers
 from kms_infracost.sources.hcl import scan
 from kms_infracost.warning_codes import group as group_warnings
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from kms_infracost.config import Config, ConfigLookup
 
 
-@dataclass
+@record
 class RunOptions:
     """What one run was asked to do: the command line's options, owned here so the faces (cli, entry)
     import the run stage and never the other way round."""

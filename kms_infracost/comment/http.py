@@ -11,18 +11,18 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from kms_infracost import __version__
 from kms_infracost.errors import UserError
+from kms_infracost.records import record
 
 TIMEOUT_SECONDS = 30
 _NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Response:
     status: int
     body: Any

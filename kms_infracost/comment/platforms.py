@@ -6,14 +6,14 @@ hidden marker, so nobody else's comment is ever edited or deleted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kms_infracost.comment.http import Api
 from kms_infracost.errors import UserError
+from kms_infracost.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Comment:
     id: int
     body: str

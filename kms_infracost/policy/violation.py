@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from kms_infracost.records import record
 
-@dataclass
+
+@record
 class Violation:
     rule: str
     message: str

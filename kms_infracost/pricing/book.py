@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from kms_infracost.errors import UserError, did_you_mean
+from kms_infracost.records import record
 
 DEFAULT_BOOK = "kms1-intl"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PriceRow:
     price: Decimal
     protection_level: str = "*"
@@ -33,7 +34,7 @@ class PriceRow:
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Tier:
     name: str
     protection_level: str
@@ -42,7 +43,7 @@ class Tier:
     price_beyond: Decimal
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PriceBook:
     name: str
     title: str
@@ -145,7 +146,7 @@ def cite(sources: tuple[dict[str, str], ...]) -> str:
     return "; ".join(parts)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InstanceRates:
     instance_per_day: Decimal
     key_version_per_day: Decimal
@@ -153,14 +154,14 @@ class InstanceRates:
     qps_per_day: Decimal
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SubscriptionRate:
     monthly_price: Decimal
     key_num: int
     spec: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InstanceBook:
     """KMS 3.0: instances billed by subscription or per day; keys and secrets inside them."""
 
@@ -270,7 +271,7 @@ def load_book(name: str) -> PriceBook:
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RegionTable:
     classes: dict[str, tuple[str, ...]]
     guesses: tuple[dict[str, str], ...]

@@ -7,13 +7,14 @@ items so a reader sees exactly what moved the total.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import Any
 
 from kms_infracost import model
 from kms_infracost.money import amount
 from kms_infracost.pricing.book import InstanceBook, InstanceRates, PriceBook, region_table
+from kms_infracost.records import record
 
 ZERO = Decimal(0)
 
@@ -23,7 +24,7 @@ ZERO = Decimal(0)
 _ROTATED: dict[tuple[str, str, int, Decimal], tuple[Decimal, Decimal]] = {}
 
 
-@dataclass
+@record
 class CostComponent:
     name: str
     unit: str
@@ -40,7 +41,7 @@ class CostComponent:
         return self.quantity * self.unit_price
 
 
-@dataclass
+@record
 class PricedResource:
     resource: model.Resource
     region_class: str
@@ -81,7 +82,7 @@ class PricedResource:
         return cost
 
 
-@dataclass
+@record
 class AccountItem:
     name: str
     unit: str
@@ -94,7 +95,7 @@ class AccountItem:
         return self.quantity * self.unit_price
 
 
-@dataclass
+@record
 class Estimate:
     book: PriceBook
     instance_book: InstanceBook | None

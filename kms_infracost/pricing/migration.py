@@ -13,13 +13,14 @@ more. Pay-as-you-go instances bill each key version and the daily peak QPS inste
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import ROUND_CEILING, Decimal
 
 from kms_infracost import model
 from kms_infracost.money import amount
 from kms_infracost.pricing.book import InstanceBook, SubscriptionRate
 from kms_infracost.pricing.engine import ZERO, Estimate, PricedResource
+from kms_infracost.records import record
 
 #: a unit conversion, not a price: QPS from calls per day
 SECONDS_PER_DAY = 86_400
@@ -31,7 +32,7 @@ def _ceil(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_CEILING))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Holding:
     """What some KMS 1.0 keys ask of an instance in one month."""
 
@@ -66,7 +67,7 @@ def _total(holdings: Iterable[Holding]) -> Holding:
     return Holding(keys, versions, version_days, calls, rotating)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Member:
     """One KMS 1.0 key (or a key version resource of one): what it asks in month 1 and in the horizon month."""
 
@@ -77,7 +78,7 @@ class Member:
     projected: Holding
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Line:
     """A billed item: one that disappears with KMS 1.0 or one an option adds."""
 
@@ -91,7 +92,7 @@ class Line:
         return self.quantity * self.unit_price
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Placement:
     """Instances of one kind and payment type and what they would hold, in month 1 and the horizon month."""
 
@@ -105,7 +106,7 @@ class Placement:
     projected_key_versions: int
 
 
-@dataclass
+@record
 class Option:
     name: str
     placements: list[Placement]
@@ -123,7 +124,7 @@ class Option:
         self.projected_monthly_cost = sum((i.monthly_cost for i in self.projected_items), ZERO)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BreakEven:
     """The fewest keys (one version each) from which a subscription costs no more than pay-as-you-go."""
 
@@ -132,7 +133,7 @@ class BreakEven:
     keys: int | None
 
 
-@dataclass
+@record
 class Migration:
     #: None for the whole run
     project: str | None
@@ -214,7 +215,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Placed:
     placement: Placement
     items: list[Line]
@@ -416,7 +417,7 @@ def _project_name(estimate: Estimate) -> str:
     return next((p.resource.root for p in estimate.resources if p.resource.root), ".")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Part:
     """One project's KMS 1.0 keys and its own section (None without such keys), as data and as JSON."""
 

@@ -10,9 +10,10 @@ last) and each cut table says how many rows it lost.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from kms_infracost.records import record
 from kms_infracost.report import figures, migration
 from kms_infracost.report.table import fmt_number
 
@@ -42,7 +43,7 @@ def length(value: str) -> int:
     return len(value.encode("utf-16-le")) // 2
 
 
-@dataclass
+@record
 class Rows:
     """Rows that may be left out, and what to say when some are."""
 

@@ -8,9 +8,10 @@ comments begin and end so braces inside them do not count.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from kms_infracost.records import record
 
 #: HCL allows /* */ comments between the keyword, the labels and the brace
 _GAP = r"(?:\s|/\*.*?\*/)"
@@ -18,7 +19,7 @@ _HEADER = re.compile(rf'\s*resource{_GAP}+"([^"]+)"{_GAP}*"([^"]+)"{_GAP}*\{{')
 _HEREDOC = re.compile(r"<<-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Block:
     type: str
     name: str

@@ -7,11 +7,13 @@ against the plan source fixture for fixture.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from kms_infracost.records import record
 
-@dataclass
+
+@record
 class ResourceRecord:
     address: str
     type: str

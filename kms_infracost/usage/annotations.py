@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 
 from kms_infracost import model
 from kms_infracost.errors import UserError, did_you_mean
+from kms_infracost.records import record
 from kms_infracost.usage.quantity import parse_quantity
 
 NUMBER_KEYS = ("monthly_api_calls", "key_versions", "peak_qps", "secrets")
@@ -25,14 +26,14 @@ _MARK = re.compile(r"kms-infracost:(.*)$")
 _COMMENT_LINE = re.compile(r"^\s*(#|//|/\*|\*)")
 
 
-@dataclass
+@record
 class Skip:
     rule: str
     reason: str
     line: int
 
 
-@dataclass
+@record
 class Annotation:
     file: str
     values: dict[str, Decimal] = field(default_factory=dict)

@@ -11,11 +11,11 @@ order stay byte-for-byte as they were, because new entries are inserted as text 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, cast
 
 from kms_infracost import model
 from kms_infracost.errors import UserError
+from kms_infracost.records import record
 
 HEADER = """\
 # kms-infracost usage file: what the Terraform code cannot say.
@@ -60,7 +60,7 @@ def entry_lines(resource: model.Resource, indent: int, address: str | None = Non
     return lines
 
 
-@dataclass
+@record
 class SyncResult:
     text: str
     added: list[str]

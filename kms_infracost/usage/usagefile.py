@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kms_infracost import model
 from kms_infracost.errors import UserError, closest, did_you_mean
+from kms_infracost.records import record
 from kms_infracost.usage.quantity import parse_quantity
 
 SUPPORTED_VERSIONS = ("0.1",)
@@ -24,13 +25,13 @@ USAGE_KEYS[model.KEY] += ("service_key",)
 ALL_KEYS = tuple(sorted({k for keys in USAGE_KEYS.values() for k in keys}))
 
 
-@dataclass
+@record
 class UsageEntry:
     values: dict[str, Decimal]
     line: int | None
 
 
-@dataclass
+@record
 class UsageFile:
     path: str
     resource_usage: dict[str, UsageEntry] = field(default_factory=dict)

@@ -7,10 +7,10 @@ remembered, so a local nobody reads is never computed and a module output is com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from kms_infracost.errors import UserError
+from kms_infracost.records import record
 from kms_infracost.sources.hcl import values as tv
 from kms_infracost.sources.hcl.config import Block, ModuleConfig, is_local_source
 from kms_infracost.sources.hcl.context import RawString, RootValue, Run, not_installed
@@ -90,7 +90,7 @@ class ModuleOutputs(Namespace):
         return {name: self.child.output(name, ev) for name in self.child.config.outputs}
 
 
-@dataclass
+@record
 class Expansion:
     """One instance of a counted / for_each'd block: its address suffix and names in scope."""
 
