@@ -1,4 +1,4 @@
-"""The block splitter's one-match shortcuts (plain runs inside braces, plain headers) give exactly what the
+"""The block splitter's one-match shortcuts (whole blocks, plain runs inside braces, plain headers) give exactly what the
 step-by-step scan gives: the same blocks, labels, offsets and lines, and the same error on a bad text."""
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ def _both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
     with monkeypatch.context() as step_by_step:
         step_by_step.setattr(scan, "_PLAIN_RUN", re.compile(""))  # matches nothing: every character is a step
         step_by_step.setattr(scan, "_PLAIN_HEADER", re.compile(r"(?!)"))  # never matches: every header is read step by step
+        step_by_step.setattr(scan, "_WHOLE_BLOCK", re.compile(r"(?!)"))  # never matches: no block in one match
         slow = _split(text)
     return fast, slow
 
@@ -52,6 +53,25 @@ def test_the_shortcuts_take_the_common_shapes(monkeypatch: pytest.MonkeyPatch) -
     body = text.index("{") + 1
     assert scan._PLAIN_RUN.match(text, body).end() == text.index("{ a")  # the string with ${...} in one go
     assert _split(text) == [("resource", ["alicloud_kms_key", "k"], 0, len(text) - 1, 1)]
+    assert scan._WHOLE_BLOCK.match(text).span(1) == (0, len(text) - 1)  # the whole block in one match
+
+
+@pytest.mark.parametrize(
+    "inner",
+    ["a = 1", "x = <<EOT\n}\nEOT", 'x = "${ {a = 1} }"', "x = 1 # }"],
+    ids=["plain", "heredoc", "braces in a template", "comment"],
+)
+@pytest.mark.parametrize("depth", [0, 6, 7, 12])
+def test_deep_nesting_and_heredocs_fall_back_to_the_step_by_step_scan(
+    inner: str, depth: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "".join(f"{'  ' * (d + 1)}n{d} {{\n" for d in range(depth)) + inner + "\n" + "}\n" * depth
+    text = f'# head\nlocals {{\n{body}}}\n\nresource "alicloud_kms_key" "k" {{\n}}\n'
+    fast, slow = _both(text, monkeypatch)
+    assert fast == slow
+    assert [(kind, line) for kind, _, _, _, line in fast] == [("locals", 2), ("resource", text[: text.index("resource")].count("\n") + 1)]
+    one_match = scan._WHOLE_BLOCK.match(text) is not None
+    assert one_match == (depth <= 6 and inner in ("a = 1", "x = 1 # }"))
 
 
 _PIECES = [

@@ -35,11 +35,12 @@ _SPECIAL_CHARS = frozenset('{}"#/<')
 #: `$${`, `%%{` or newline), whole comments, and a lone
 #: `/` or `<`. Anything else stops it and is taken one step at a time, as before, so errors come out the
 #: same. Possessive throughout: what is matched is never given back, so the match is linear.
-_PLAIN_RUN = re.compile(
-    r'(?:[^{}"#/<]++|"(?:[^"\\\n$%]++|\\.|[$%]\{[^{}"#/<]*+\}|[$%](?![{$%]))*+"|#[^\n]*+|//[^\n]*+'
+_PLAIN_ITEM = (
+    r'[^{}"#/<]++|"(?:[^"\\\n$%]++|\\.|[$%]\{[^{}"#/<]*+\}|[$%](?![{$%]))*+"|#[^\n]*+|//[^\n]*+'
     r"|/\*(?:[^*]++|\*(?!/))*+\*/"
-    r"|/(?![/*])|<(?!<))*+"
+    r"|/(?![/*])|<(?!<)"
 )
+_PLAIN_RUN = re.compile(f"(?:{_PLAIN_ITEM})*+")
 _IN_STRING = re.compile(r'["\\$%\n]')
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)[ \t]*\r?\n")
 #: an HCL identifier: Unicode letters (ID_Start) or _, then letters, digits, _ or -
@@ -48,6 +49,23 @@ _LABEL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)+", re.DOTALL)
 #: a block header with only blank-separated quoted labels (no escapes) and its `{` on the same line
 _PLAIN_HEADER = re.compile(r'([^\W\d][\w-]*)((?:[ \t]+"[^"\\\n]*+")*+)[ \t]*\{')
+
+
+def _nested(depth: int) -> str:
+    """A block body of plain items and braced bodies nested up to `depth` deep (re has no recursion)."""
+    body = f"(?:{_PLAIN_ITEM})*+"
+    for _ in range(depth):
+        body = f"(?:{_PLAIN_ITEM}|\\{{{body}\\}})*+"
+    return body
+
+
+#: leading blanks and comments, a plain header and its whole body, nested up to six deep, in one match: the
+#: usual top-level block. Anything else in it (a heredoc, a template holding braces or quotes, deeper
+#: nesting) makes it fail, and the block is read as before, step by step, so errors come out the same.
+_WHOLE_BLOCK = re.compile(
+    r'(?:[ \t\r\n]+|#[^\n]*+|//[^\n]*+|/\*(?:[^*]++|\*(?!/))*+\*/)*+'
+    r'(([^\W\d][\w-]*)((?:[ \t]+"[^"\\\n]*+")*+)[ \t]*\{' + _nested(6) + r"\})"
+)
 
 
 class TopBlock:
@@ -310,7 +328,18 @@ def split_blocks(text: str, only_kept: bool = False) -> list[TopBlock]:
     blocks: list[TopBlock] = []
     i, n = 0, len(text)
     line, counted = 1, 0  # lines counted up to `counted`, so a file of many blocks is counted once
+    whole = _WHOLE_BLOCK.match
     while True:
+        block = whole(text, i)
+        if block is not None:
+            start, end = block.span(1)
+            kind, labels = block.group(2), block.group(3).split('"')[1::2]
+            line += text.count("\n", counted, start)
+            counted = start
+            if not only_kept or kept(kind, labels):
+                blocks.append(TopBlock(kind, labels, start, end, line))
+            i = end
+            continue
         m = _SPACE.match(text, i)
         if m:
             i = m.end()
