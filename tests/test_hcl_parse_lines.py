@@ -87,3 +87,38 @@ def test_a_nested_block_after_comments_and_blank_lines_keeps_its_line() -> None:
     assert inner["b"][0][0] == "lifecycle" and inner["b"][0][2] == 6
     assert inner["b"][0][3]["a"]["ignore_changes"][1] == 7
     assert inner["a"]["tags"][1] == 11
+
+
+def test_the_same_block_text_further_down_is_moved_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kms_infracost import runmemo
+    from kms_infracost.sources.hcl import scan
+    from kms_infracost.sources.hcl.cache import ParseCache
+    from kms_infracost.sources.hcl.config import Loader
+
+    block = 'resource "alicloud_kms_key" "k" {\n  description = "x"\n\n  tags = {\n    a = "b"\n  }\n  rotation {\n    days = 7\n  }\n}\n'
+    (tmp_path / "a.tf").write_text(block)
+    (tmp_path / "b.tf").write_text("# moved\n\n\n" + block)
+    parses: list[str] = []
+    real = syntax.parse_file
+
+    def counted(text: str, path: str) -> syntax.Body:
+        parses.append(path)
+        return real(text, path)
+
+    monkeypatch.setattr(syntax, "parse_file", counted)
+    with runmemo.scope():
+        loader = Loader(ParseCache(None))
+        bodies = []
+        for name in ("a.tf", "b.tf", "b.tf"):
+            source = scan.read_source(str(tmp_path / name))
+            (top,) = scan.split_blocks(source.text)
+            bodies.append(loader._parse_block(source, top.start, top.end, top.line))
+    assert len(parses) == 1  # a.tf only: b.tf's block is a.tf's, three lines down; the second time a memo hit
+    expected = real(block, "b.tf")["b"][0][3]
+    syntax.shift_lines(expected, 3)
+    assert bodies[1] == expected and bodies[2] is bodies[1]
+    assert bodies[1]["a"]["tags"][1] == 7 and bodies[1]["b"][0][2] == 10 and bodies[1]["b"][0][3]["a"]["days"][1] == 11
+    assert bodies[0]["a"]["tags"][1] == 4  # the first body is left as it was
+    assert bodies[1]["a"]["tags"][0] is bodies[0]["a"]["tags"][0]  # expressions shared, not copied

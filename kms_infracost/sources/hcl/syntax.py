@@ -608,6 +608,16 @@ def shift_lines(body: Body, offset: int) -> None:
         shift_lines(block[3], offset)
 
 
+def moved(body: Body, offset: int) -> Body:
+    """A body parsed at one line, as the same text parsed `offset` lines further down would be: new
+    attribute entries and blocks (they hold the lines), the expressions themselves shared (nothing
+    changes an expression once parsed)."""
+    return {
+        "a": {name: [entry[0], entry[1] + offset if entry[1] else entry[1]] for name, entry in body["a"].items()},
+        "b": [[b[0], b[1], b[2] + offset if b[2] else b[2], moved(b[3], offset)] for b in body["b"]],
+    }
+
+
 def parse_file(text: str, path: str) -> Body:
     """A whole HCL file (.tf or .tfvars), or one block's text, to a body."""
     return _parse(text, path)
