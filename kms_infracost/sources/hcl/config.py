@@ -311,7 +311,10 @@ class Loader:
 
             return [[k, labels, line, 0, 0, body] for k, labels, line, body in parse_json_file(source.text, source.path)]
         try:
-            blocks = scan.split_blocks(source.text, only_kept=True)
+            split = table("split files")  # copied stacks hold the same files: the same text splits the same
+            blocks = split.get(source.text)
+            if blocks is None:
+                blocks = split[source.text] = scan.split_blocks(source.text, only_kept=True)
         except scan.ScanError:
             # The text scanner could not split it: let the parser read the whole file (and name the error).
             from kms_infracost.sources.hcl.syntax import parse_file
@@ -329,10 +332,15 @@ class Loader:
         item = entry.blocks[index]
         if item[5] is not None or item[4] <= item[3]:
             return None  # parsed already (cached, JSON): declare from the body
-        try:
-            return scan.attribute_names(entry.source.text, item[3], item[4])
-        except (scan.ScanError, ValueError):
-            return None
+        text = entry.source.text[item[3] : item[4]]
+        named = table("local names")  # the same locals block in copied stacks: read once
+        if text not in named:
+            try:
+                named[text] = scan.attribute_names(text, 0, len(text))
+            except (scan.ScanError, ValueError):
+                named[text] = None
+        names: list[str] | None = named[text]
+        return None if names is None else list(names)
 
     def block(self, entry: FileEntry, index: int) -> Block:
         item = entry.blocks[index]
@@ -356,10 +364,15 @@ class Loader:
         self.parsed_blocks += 1
         text = source.text[start:end]
         if text.startswith("variable"):
-            try:
-                text = scan.only_attributes(source.text, start, end, VARIABLE_ATTRIBUTES) or text
-            except (scan.ScanError, ValueError):
-                pass
+            shortened = table("variables shortened")  # the same declaration in copied stacks: cut once
+            short = shortened.get(text)
+            if short is None:
+                try:
+                    short = scan.only_attributes(text, 0, len(text), VARIABLE_ATTRIBUTES) or text
+                except (scan.ScanError, ValueError):
+                    short = text
+                shortened[text] = short
+            text = short
         parsed_before = table("parsed blocks")
         known: dict[str, Any] | None = parsed_before.get((text, line))
         if known is not None:
