@@ -11,13 +11,12 @@ import itertools
 import os
 import tomllib
 from collections.abc import Collection
-from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
 from kms_infracost.errors import UserError, closest, did_you_mean
-from kms_infracost.records import record
+from kms_infracost.records import field, record
 from kms_infracost.runmemo import listing
 
 THRESHOLDS = (

@@ -5,11 +5,10 @@ A source turns its input into these objects; usage, pricing, policy and report r
 
 from __future__ import annotations
 
-from dataclasses import field
 from decimal import Decimal
 from typing import Any
 
-from kms_infracost.records import record
+from kms_infracost.records import field, record
 
 KEY = "alicloud_kms_key"
 KEY_VERSION = "alicloud_kms_key_version"

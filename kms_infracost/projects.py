@@ -17,12 +17,11 @@ import fnmatch
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from kms_infracost.errors import UserError
-from kms_infracost.records import record
+from kms_infracost.records import field, record
 from kms_infracost.runmemo import abspath, git_root, listing, relative
 from kms_infracost.runmemo import entry as listed_entry
 from kms_infracost.sources import HCL_SUFFIXES

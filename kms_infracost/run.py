@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kms_infracost import model
+from kms_infracost import model, records
 from kms_infracost.errors import UserError
 from kms_infracost.projects import DEFAULT_USAGE_FILE, Project
-from kms_infracost.records import record
+from kms_infracost.records import field, record
 from kms_infracost.sources import nothing_found, other_providers
 from kms_infracost.sources.hcl import scan
 from kms_infracost.warning_codes import group as group_warnings
@@ -90,8 +88,6 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     directory's; then the project's own entry in a projects list; then the flags.
 
     `lookup` shares the folders looked at and the configs parsed between the projects of one run."""
-    import dataclasses
-
     from kms_infracost.config import ConfigLookup
     from kms_infracost.runmemo import cwd as working_directory
     from kms_infracost.runmemo import entry as listed_entry
@@ -107,7 +103,7 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     # a copy whose only changed container is its thresholds (the flags and the entry write there); the rules,
     # warning codes and projects are read, never changed, so they are shared (a deep copy of 360 projects'
     # configs was a twentieth of a monorepo run)
-    config = dataclasses.replace(config, thresholds=dict(config.thresholds))
+    config = records.replace(config, thresholds=dict(config.thresholds))
     own_usage = config.usage_file if config.path and folder and Path(realpath(os.path.dirname(config.path) or ".")) == folder else None
     entry = project.entry
     if entry is not None:
@@ -242,7 +238,7 @@ def _base_side(options: RunOptions, projects: list[Project], configs: dict[str, 
                 inside = Path(resource.file).resolve().relative_to(folder.resolve())
                 resource.file = os.path.relpath(top / inside)
         inventory.warnings = [  # the base's own warnings name the work tree's files, not the copy
-            dataclasses.replace(w, file=w.file.replace(str(there), project.path, 1)) if w.file else w
+            records.replace(w, file=w.file.replace(str(there), project.path, 1)) if w.file else w
             for w in inventory.warnings
         ]
         base.inventories[project.name] = inventory

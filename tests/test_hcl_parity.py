@@ -11,7 +11,6 @@ Documented differences, each asserted below:
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 from conftest import PLANS, run_cli, run_subprocess
 
+from kms_infracost import records
 from kms_infracost.sources.hcl import load_hcl
 from kms_infracost.sources.plan import load_plan
 
@@ -29,7 +29,7 @@ ACTION_FIELDS = {"action", "before"}
 
 
 def _fields(resource: Any) -> dict[str, Any]:
-    return {k: v for k, v in dataclasses.asdict(resource).items() if k not in ACTION_FIELDS}
+    return {k: v for k, v in records.asdict(resource).items() if k not in ACTION_FIELDS}
 
 
 @pytest.mark.skipif(not CASES, reason="no plan fixtures under fixtures/plans")

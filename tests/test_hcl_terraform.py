@@ -10,7 +10,6 @@ locate file and line; those are checked against the plan fixtures in test_hcl_pa
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 from conftest import REPO
 
+from kms_infracost import records
 from kms_infracost.sources.hcl import load_hcl
 from kms_infracost.sources.plan import load_plan
 
@@ -48,7 +48,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _fields(resource: Any, skip: set[str]) -> dict[str, Any]:
-    return {k: v for k, v in dataclasses.asdict(resource).items() if k not in skip | {"file", "line"}}
+    return {k: v for k, v in records.asdict(resource).items() if k not in skip | {"file", "line"}}
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -8,7 +8,6 @@ and review the diff of tests/data/snapshots/*.json like any other change.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from decimal import Decimal
@@ -17,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from kms_infracost import model
+from kms_infracost import model, records
 from kms_infracost.pricing.book import PriceBook, load_book
 from kms_infracost.pricing.engine import Estimate, estimate
 from tests.conftest import PLANS, REPO, run_cli
@@ -30,8 +29,8 @@ D = Decimal
 
 def plain(entry: Any) -> Any:
     """What the snapshot keeps: a coded warning as one line `[KI404] file:line: address: message`, the rest as is."""
-    if dataclasses.is_dataclass(entry) and not isinstance(entry, type):
-        entry = dataclasses.asdict(entry)
+    if records.is_record(entry) and not isinstance(entry, type):
+        entry = records.asdict(entry)
     if isinstance(entry, dict) and {"code", "message"} <= entry.keys():
         where = ":".join(str(entry[k]) for k in ("file", "line") if entry.get(k) is not None)
         parts = [f"[{entry['code']}]", *(f"{x}:" for x in (where, entry.get("address")) if x), entry["message"]]
@@ -69,7 +68,7 @@ def words(result: Estimate) -> dict[str, Any]:
 
 def bare_book() -> PriceBook:
     kms1 = load_book("kms1-intl")
-    return dataclasses.replace(kms1, name="bare", hosting=(), api=(), tiers=())
+    return records.replace(kms1, name="bare", hosting=(), api=(), tiers=())
 
 
 ENGINE_CASES: dict[str, tuple[list[model.Resource], str, dict[str, dict[str, int | str]]]] = {

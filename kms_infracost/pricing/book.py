@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import field
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from kms_infracost.errors import UserError, did_you_mean
-from kms_infracost.records import record
+from kms_infracost.records import field, record
 
 DEFAULT_BOOK = "kms1-intl"
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-
-from kms_infracost import model
+from kms_infracost import model, records
 from kms_infracost.pricing.engine import ZERO, Estimate, PricedResource
 
 #: attributes whose change makes terraform destroy and create the resource again (`forces replacement`)
@@ -22,7 +20,7 @@ def change_action(now: model.Resource, old: model.Resource) -> str:
         return model.REPLACE
     if any(getattr(now, name) != getattr(old, name) for name in REPLACED_BY.get(type(now), ())):
         return model.REPLACE
-    for item in dataclasses.fields(now):
+    for item in records.fields(now):
         if item.name not in _NOT_COMPARED and getattr(now, item.name) != getattr(old, item.name):
             return model.UPDATE
     return model.NOOP
@@ -38,11 +36,11 @@ def compare(current: Estimate, base: Estimate, label: str) -> Estimate:
         priced.past_monthly_cost = old.monthly_cost if old is not None else None
         if priced.resource.action != model.DELETE:
             action = model.CREATE if old is None else change_action(priced.resource, old.resource)
-            priced.resource = dataclasses.replace(priced.resource, action=action)
+            priced.resource = records.replace(priced.resource, action=action)
         resources.append(priced)
     projected = list(current.projected)
     for old in before.values():  # in the base, gone now
-        gone = dataclasses.replace(old.resource, action=model.DELETE)
+        gone = records.replace(old.resource, action=model.DELETE)
         removed = PricedResource(
             resource=gone,
             region_class=old.region_class,
@@ -52,8 +50,8 @@ def compare(current: Estimate, base: Estimate, label: str) -> Estimate:
             instance_address=old.instance_address,
         )
         resources.append(removed)
-        projected.append(dataclasses.replace(removed, components=[]))
-    return dataclasses.replace(
+        projected.append(records.replace(removed, components=[]))
+    return records.replace(
         current,
         resources=resources,
         projected=projected,

@@ -7,14 +7,13 @@ items so a reader sees exactly what moved the total.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import field
 from decimal import Decimal
 from typing import Any
 
-from kms_infracost import model
+from kms_infracost import model, records
 from kms_infracost.money import amount
 from kms_infracost.pricing.book import InstanceBook, InstanceRates, PriceBook, region_table
-from kms_infracost.records import record
+from kms_infracost.records import field, record
 
 ZERO = Decimal(0)
 
@@ -111,7 +110,7 @@ class Estimate:
     projected: list[PricedResource] = field(default_factory=list)
     projected_account_items: list[AccountItem] = field(default_factory=list)
     #: what later stages work out from this estimate once, however many documents show it (the migration
-    #: section: a project's own document and the run's); never copied by dataclasses.replace
+    #: section: a project's own document and the run's); never copied by records.replace
     derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -689,6 +688,4 @@ def kms1_summary(document: dict[str, Any]) -> list[model.Warning]:
 
 
 def _as_existing(resource: model.Resource) -> model.Resource:
-    import dataclasses
-
-    return dataclasses.replace(resource, action=model.NOOP, before=None, assumptions=list(resource.assumptions))
+    return records.replace(resource, action=model.NOOP, before=None, assumptions=list(resource.assumptions))

@@ -13,14 +13,13 @@ more. Pay-as-you-go instances bill each key version and the daily peak QPS inste
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import field
 from decimal import ROUND_CEILING, Decimal
 
 from kms_infracost import model
 from kms_infracost.money import amount
 from kms_infracost.pricing.book import InstanceBook, SubscriptionRate
 from kms_infracost.pricing.engine import ZERO, Estimate, PricedResource
-from kms_infracost.records import record
+from kms_infracost.records import field, record
 
 #: a unit conversion, not a price: QPS from calls per day
 SECONDS_PER_DAY = 86_400

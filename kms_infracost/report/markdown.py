@@ -10,10 +10,9 @@ last) and each cut table says how many rows it lost.
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from typing import Any
 
-from kms_infracost.records import record
+from kms_infracost.records import field, record
 from kms_infracost.report import figures, migration
 from kms_infracost.report.table import fmt_number
 

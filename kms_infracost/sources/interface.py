@@ -7,10 +7,9 @@ against the plan source fixture for fixture.
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any
 
-from kms_infracost.records import record
+from kms_infracost.records import field, record
 
 
 @record

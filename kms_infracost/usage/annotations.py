@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 
 from kms_infracost import model
 from kms_infracost.errors import UserError, did_you_mean
-from kms_infracost.records import record
+from kms_infracost.records import field, record
 from kms_infracost.usage.quantity import parse_quantity
 
 NUMBER_KEYS = ("monthly_api_calls", "key_versions", "peak_qps", "secrets")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kms_infracost import model
 from kms_infracost.errors import UserError, closest, did_you_mean
-from kms_infracost.records import record
+from kms_infracost.records import field, record
 from kms_infracost.usage.quantity import parse_quantity
 
 SUPPORTED_VERSIONS = ("0.1",)
