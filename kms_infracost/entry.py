@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
 
 from kms_infracost.sources import HCL_SUFFIXES, nothing_found, other_kms_in
+
+TYPE_CHECKING = False  # not typing's: importing typing (and re with it) is a fifth of a no-KMS hook run
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 _MARKS = (b"alicloud_kms", b"module")
 

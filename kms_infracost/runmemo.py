@@ -9,8 +9,11 @@ nothing is kept and every question is asked afresh, so a file changed between tw
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: the hook's no-KMS path imports this module, and typing costs it
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 _tables: dict[str, dict[Any, Any]] | None = None
 #: the run's abspath answers ("" -> the working directory), also kept here: tens of thousands of calls
