@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -35,6 +36,24 @@ def test_no_kms_files_are_answered_without_the_cli(tmp_path: Path) -> None:
     result = run(tmp_path, "check", "net/main.tf", "net/vars.tf")
     assert (result.returncode, result.stdout) == (0, "No KMS resources found in 2 path(s): nothing to price.\n")
     assert result.stderr == "click not imported\n"
+
+
+def test_the_no_kms_path_imports_little_beyond_the_interpreter(tmp_path: Path) -> None:
+    """typing (which brings re and enum) would be a fifth of a no-KMS hook run: only what runs is imported."""
+    (tmp_path / "main.tf").write_text(VPC)
+    probe = (
+        "import atexit, json, sys; sys.argv = ['kms-infracost', *sys.argv[1:]]; before = set(sys.modules)\n"
+        "atexit.register(lambda: print(json.dumps(sorted(m for m in set(sys.modules) - before"
+        " if not m.startswith('kms_infracost'))), file=sys.stderr))\n"
+        "from kms_infracost.entry import main; main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "check", "main.tf"], cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": NO_NETWORK},
+    )
+    assert result.stdout == "No KMS resources found in 1 path(s): nothing to price.\n"
+    imported = set(json.loads(result.stderr))
+    assert imported <= {"gc", "atexit"}, imported
 
 
 def test_a_kms_key_elsewhere_in_the_same_root_is_still_priced(tmp_path: Path) -> None:
