@@ -154,6 +154,9 @@ class ConfigLookup:
     parsed once, however many projects lie below them (a monorepo run has hundreds)."""
 
     def __init__(self, listed: Collection[str] = ()) -> None:
+        from kms_infracost.projects import repository_root  # once a run, not once a project
+
+        self._repository_root = repository_root
         self._found: dict[Path, Found | None] = {}
         self._parsed: dict[str, Config] = {}
         #: absolute folders the run lists anyway (Survey.calls): looked at with one listing
@@ -166,9 +169,7 @@ class ConfigLookup:
 
     def nearest(self, folder: Path) -> Found | None:
         """The config at or above `folder`, not above its repository."""
-        from kms_infracost.projects import repository_root
-
-        return find_config(folder, repository_root(folder) or folder, self)
+        return find_config(folder, self._repository_root(folder) or folder, self)
 
     def parsed(self, found: Found) -> Config:
         """The config of a found file, parsed once (callers copy it before changing it)."""

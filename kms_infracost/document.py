@@ -142,8 +142,18 @@ def _modules(estimate: Estimate) -> list[dict[str, Any]]:
     return [totals[k] for k in sorted(totals)]
 
 
+#: pricing.migration's migration_document, imported by the first estimate's document (reports themselves
+#: never import pricing; a run has priced already) and kept: a monorepo run makes hundreds of documents
+_migration_document: Callable[[list[Estimate]], dict[str, object] | None] | None = None
+
+
 def estimate_document(estimate: Estimate) -> dict[str, Any]:
-    from kms_infracost.pricing.migration import migration_document  # the run has priced already
+    global _migration_document
+    if _migration_document is None:
+        from kms_infracost.pricing.migration import migration_document as made
+
+        _migration_document = made
+    migration_document = _migration_document
 
     book = estimate.book
     listed, later = estimate.resources, estimate.projected  # `later`: the horizon month's, in the same order

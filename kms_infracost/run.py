@@ -10,17 +10,31 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# What every project of a run goes through is imported here, once: an import statement inside a function
+# still costs a few microseconds each time it runs, and a monorepo run prices hundreds of projects.
+# The sources (plan, HCL) and what only some runs need stay imported where they are used.
 from kms_infracost import model, records
+from kms_infracost.config import ConfigLookup, warning_code
+from kms_infracost.document import estimate_document
 from kms_infracost.errors import UserError
+from kms_infracost.policy.thresholds import check_increase, check_instance_capacity, check_thresholds
+from kms_infracost.policy.violation import Violation
+from kms_infracost.pricing.book import select_books
+from kms_infracost.pricing.engine import estimate
 from kms_infracost.projects import DEFAULT_USAGE_FILE, Project
 from kms_infracost.records import field, record
+from kms_infracost.runmemo import cwd as working_directory
+from kms_infracost.runmemo import entry as listed_entry
+from kms_infracost.runmemo import realpath, relative
 from kms_infracost.sources import nothing_found, other_providers
-from kms_infracost.sources.hcl import scan
+from kms_infracost.sources.hcl import load_hcl, scan
+from kms_infracost.usage.annotations import collect_annotations
+from kms_infracost.usage.resolve import UsageResolver
 from kms_infracost.warning_codes import group as group_warnings
 from kms_infracost.warning_codes import without
 
 if TYPE_CHECKING:
-    from kms_infracost.config import Config, ConfigLookup
+    from kms_infracost.config import Config
 
 
 @record
@@ -88,11 +102,6 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     directory's; then the project's own entry in a projects list; then the flags.
 
     `lookup` shares the folders looked at and the configs parsed between the projects of one run."""
-    from kms_infracost.config import ConfigLookup
-    from kms_infracost.runmemo import cwd as working_directory
-    from kms_infracost.runmemo import entry as listed_entry
-    from kms_infracost.runmemo import realpath, relative
-
     config = run_config
     folder = Path(realpath(project.path)) if project.kind == "hcl" else None
     if folder is not None and not options.config_file:
@@ -137,8 +146,6 @@ def load_project(project: Project, options: RunOptions, config: Config, path: st
         inventory = load_plan(where, default_region=config.default_region, config_dir=options.config_dir,
                               unknown_values=config.unknown_values)
     else:
-        from kms_infracost.sources.hcl import load_hcl
-
         extra = [v for v in project.var_files if v.endswith((".tfvars", ".tfvars.json")) and path is None
                  and os.path.dirname(os.path.abspath(v)) == os.path.abspath(where)]
         var_files = [*options.var_files, *(v for v in project.var_files if v not in extra)]
@@ -158,10 +165,6 @@ def load_project(project: Project, options: RunOptions, config: Config, path: st
 
 def _priced(inventory: model.Inventory, config: Config, usage_file: Any, books: tuple[Any, Any]) -> tuple[Any, Any]:
     """Estimate of one inventory with its annotations and the shared usage file."""
-    from kms_infracost.pricing.engine import estimate
-    from kms_infracost.usage.annotations import collect_annotations
-    from kms_infracost.usage.resolve import UsageResolver
-
     annotations = collect_annotations(inventory.resources)
     result = estimate(
         inventory,
@@ -297,7 +300,7 @@ def _no_collections() -> Iterator[None]:
 
 
 def _run(options: RunOptions, mode: str) -> int:
-    from kms_infracost.config import ConfigLookup, load_config
+    from kms_infracost.config import load_config
     from kms_infracost.projects import select_projects
 
     enforce = mode != "breakdown"
@@ -342,7 +345,6 @@ def _run(options: RunOptions, mode: str) -> int:
         return 1 if (unread or foreign) and options.strict and enforce else 0
 
     from kms_infracost.document import merge_projects
-    from kms_infracost.policy.violation import Violation
 
     if mode == "diff" and base is None and not any(
         r.before is not None or r.action != model.CREATE for i in inventories.values() for r in i.resources
@@ -427,11 +429,6 @@ def _project_document(
     project: Project, inventory: model.Inventory, config: Config, options: RunOptions, mode: str, base: _Base | None
 ) -> tuple[dict[str, Any], list[Any], Any]:
     """Price one project, compare it with its base, and apply its own thresholds and rules."""
-    from kms_infracost.document import estimate_document
-    from kms_infracost.policy.thresholds import check_increase, check_instance_capacity, check_thresholds
-    from kms_infracost.policy.violation import Violation
-    from kms_infracost.pricing.book import select_books
-
     books = select_books(config.price_book)
     usage_file = None
     usage_warnings: list[model.Warning] = []
@@ -504,7 +501,6 @@ def _added_by_the_change(violations: list[Any], result: Any) -> list[Any]:
 
 def _total_all(document: dict[str, Any], config: Config, options: RunOptions) -> list[Any]:
     from kms_infracost.money import money
-    from kms_infracost.policy.violation import Violation
 
     limit = config.thresholds["monthly_total_all"]
     total = document["total_monthly_cost"]
@@ -536,8 +532,6 @@ def _violation_document(v: Any) -> dict[str, Any]:
 
 
 def ignored_warnings(options: RunOptions, config: Config) -> set[str]:
-    from kms_infracost.config import warning_code
-
     return {*config.ignore_warnings, *(warning_code(given) for given in options.ignore_warnings)}
 
 
@@ -619,7 +613,7 @@ def check_command_line(options: RunOptions, mode: str) -> None:
 
 
 def usage_init(options: RunOptions) -> None:
-    from kms_infracost.config import ConfigLookup, load_config
+    from kms_infracost.config import load_config
     from kms_infracost.projects import select_projects
     from kms_infracost.usage.init import sync_usage_text
 

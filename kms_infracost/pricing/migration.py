@@ -20,6 +20,7 @@ from kms_infracost.money import amount
 from kms_infracost.pricing.book import InstanceBook, SubscriptionRate
 from kms_infracost.pricing.engine import ZERO, Estimate, PricedResource
 from kms_infracost.records import field, record
+from kms_infracost.runmemo import table
 
 #: a unit conversion, not a price: QPS from calls per day
 SECONDS_PER_DAY = 86_400
@@ -384,8 +385,6 @@ def _kms3(
     distinct set: a monorepo's stacks mostly hold the same few keys, and each set is priced six ways.
 
     The key is exact to the digit (30 and 30.0 key versions-days are told apart: assumptions print them)."""
-    from kms_infracost.runmemo import table
-
     memo = table("kms3 options")
     key = (id(instances), days, horizon, *(_exact(h) for h in (*now, *later)))
     found = memo.get(key)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from kms_infracost import model
+from kms_infracost.errors import UserError
 from kms_infracost.sources.interface import ResourceRecord
 
 KEY_DEFAULTS = {
@@ -67,8 +68,6 @@ ROTATION_MIN_DAYS, ROTATION_MAX_DAYS = 7, 730
 
 def rotation_interval_days(text: str, address: str, file: str | None, line: int | None) -> Decimal:
     """`"365d"`, `"2592000s"`, `"720h"`, `"10080m"` as days; the provider accepts 7 to 730 days."""
-    from kms_infracost.errors import UserError
-
     match = _INTERVAL.match(text)
     if not match:
         raise UserError(

@@ -14,6 +14,9 @@ from pathlib import Path
 from kms_infracost import model
 from kms_infracost.errors import UserError, did_you_mean
 from kms_infracost.records import field, record
+from kms_infracost.runmemo import abspath, table
+from kms_infracost.sources.blocks import scan_blocks
+from kms_infracost.sources.hcl.scan import ANNOTATION_MARK
 from kms_infracost.usage.quantity import parse_quantity
 
 NUMBER_KEYS = ("monthly_api_calls", "key_versions", "peak_qps", "secrets")
@@ -164,10 +167,6 @@ def _read_lines(path: str) -> list[str] | None:
 
 def collect_annotations(resources: list[model.Resource]) -> dict[tuple[str, str], Annotation]:
     """Annotations of every resource whose block is known (file and line), by (root, address)."""
-    from kms_infracost.runmemo import abspath, table
-    from kms_infracost.sources.blocks import scan_blocks
-    from kms_infracost.sources.hcl.scan import ANNOTATION_MARK
-
     # a file's lines and blocks, read once a run (a module's file serves every root that calls it)
     by_file: dict[str, tuple[list[str], dict[int, tuple[int, int]]]] = table("annotated files")
     unannotated = table("unannotated")  # files this run read whole and found no annotation in

@@ -20,12 +20,32 @@ from kms_infracost.errors import UserError
 from kms_infracost.sources.hcl.values import LimitError
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from kms_infracost.sources.hcl.config import Loader
     from kms_infracost.sources.hcl.context import Run
     from kms_infracost.sources.hcl.inputs import Root
     from kms_infracost.sources.hcl.instance import ModuleInstance
     from kms_infracost.sources.hcl.scan import SourceFile
     from kms_infracost.sources.interface import ResourceRecord
+
+
+#: the modules load_hcl works with, imported by its first call (importing this package stays light: the
+#: hook's no-KMS commits are answered by scan.py's text scan without them) and kept for the next calls:
+#: an import statement run again still costs microseconds, and a monorepo run loads hundreds of roots
+_modules: tuple[ModuleType, ...] | None = None
+
+
+def _machinery() -> tuple[ModuleType, ...]:
+    global _modules
+    if _modules is None:
+        from kms_infracost import cachedir
+        from kms_infracost.sources import normalize
+        from kms_infracost.sources.hcl import cache, config, context, inputs, instance
+        from kms_infracost.sources.hcl import records as collect
+
+        _modules = (cachedir, cache, config, context, inputs, instance, collect, normalize)
+    return _modules
 
 
 def load_hcl(
@@ -47,17 +67,12 @@ def load_hcl(
     read, when given, holds folders whose files this run has read already (the search for root modules),
     by normcase'd absolute folder: they are not read again.
     """
-    from kms_infracost.cachedir import cache_dir
-    from kms_infracost.sources.hcl.cache import ParseCache
-    from kms_infracost.sources.hcl.config import Loader
-    from kms_infracost.sources.hcl.context import Run
-    from kms_infracost.sources.hcl.inputs import group_roots
-
+    cachedir, cache, config, context, inputs, instance, collect, normalize = _machinery()
     environ = os.environ if env is None else env
     if not paths:
         raise UserError("no paths given; name a directory or .tf files")
-    loader = Loader(ParseCache((lambda: cache_dir(environ)) if use_cache else None), read)
-    roots = group_roots(list(paths))
+    loader = config.Loader(cache.ParseCache((lambda: cachedir.cache_dir(environ)) if use_cache else None), read)
+    roots = inputs.group_roots(list(paths))
     warnings: list[model.Warning] = []
     roots = _drop_called_modules(roots, loader)
     records: list[ResourceRecord] = []
@@ -72,20 +87,16 @@ def load_hcl(
                         model.Warning("KI209", "no Terraform files (.tf, .tf.json, .tofu) here; nothing to price", file=root.dir)
                     )
                 continue
-            run = Run(loader, root.dir, {}, environ)
+            run = context.Run(loader, root.dir, {}, environ)
             run.unknown_values = unknown_values
             if not loader.relevant(root.dir, run.module_dir):
                 warnings.extend(_uninstalled(run, root.dir, ()))
                 continue
-            from kms_infracost.sources.hcl.inputs import root_inputs
-            from kms_infracost.sources.hcl.instance import ModuleInstance
-            from kms_infracost.sources.hcl.records import Collector
-
-            run.inputs = root_inputs(root, list(var_files or ()), list(variables or ()), environ, loader.cache)
-            instance = ModuleInstance(run, loader.load(root.dir), "", ())
-            collector = Collector(blocks_seen)
+            run.inputs = inputs.root_inputs(root, list(var_files or ()), list(variables or ()), environ, loader.cache)
+            top = instance.ModuleInstance(run, loader.load(root.dir), "", ())
+            collector = collect.Collector(blocks_seen)
             try:
-                collector.walk(instance)
+                collector.walk(top)
             except RecursionError:
                 raise UserError("the configuration nests modules or expressions too deeply to evaluate", root.dir) from None
             except LimitError as exc:
@@ -96,18 +107,16 @@ def load_hcl(
             records.extend(collector.records)
             assumptions.update({(root.dir if len(roots) > 1 else "", a): t for a, t in collector.assumptions.items()})
             warnings.extend(run.warnings)
-            _check_undeclared(instance, variables or (), warnings)
+            _check_undeclared(top, variables or (), warnings)
     except RecursionError:
         raise UserError(
             "nests expressions or modules too deeply to read; simplify or split it", current
         ) from None
     finally:
         loader.flush()
-    if not records:  # nothing to normalise: skip importing the normaliser
+    if not records:  # nothing to normalise
         return model.Inventory(warnings=warnings, origin=", ".join(r.dir for r in roots))
-    from kms_infracost.sources.normalize import build_inventory
-
-    inventory = build_inventory(
+    inventory: model.Inventory = normalize.build_inventory(
         records,
         default_region=default_region,
         env=environ,
@@ -122,12 +131,10 @@ def load_hcl(
 
 def _drop_called_modules(roots: list[Root], loader: Loader) -> list[Root]:
     """Roots that another named root calls as a local module are priced through their caller."""
-    from kms_infracost.sources.hcl.config import is_local_source
-
     typed = roots
     if len(typed) < 2:
         return typed
-    from kms_infracost.sources.hcl.config import dir_key
+    from kms_infracost.sources.hcl.config import dir_key, is_local_source
 
     keys = {dir_key(r.dir): r for r in typed}
     called: set[str] = set()

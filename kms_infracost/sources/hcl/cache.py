@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kms_infracost import __version__
+from kms_infracost.cachedir import blake2b
 from kms_infracost.runmemo import abspath
 
 #: bump when the stored node format changes
@@ -165,8 +166,6 @@ class ParseCache:
     def index(self) -> _Index:
         """The index of runs from this working directory, read once per process."""
         if self._index is None:
-            from kms_infracost.cachedir import blake2b
-
             assert self.directory is not None
             try:
                 cwd = abspath("")

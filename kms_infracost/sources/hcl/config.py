@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kms_infracost.errors import UserError
 from kms_infracost.runmemo import abspath, table
 from kms_infracost.sources.hcl import scan
+from kms_infracost.sources.hcl.syntax import moved, parse_file, shift_lines
 
 if TYPE_CHECKING:
     from kms_infracost.sources.hcl.cache import ParseCache
@@ -317,8 +318,6 @@ class Loader:
                 blocks = split[source.text] = scan.split_blocks(source.text, only_kept=True)
         except scan.ScanError:
             # The text scanner could not split it: let the parser read the whole file (and name the error).
-            from kms_infracost.sources.hcl.syntax import parse_file
-
             self.parsed_blocks += 1
             parsed = parse_file(source.text, source.path)["b"]
             return [
@@ -359,8 +358,6 @@ class Loader:
         parses were 662 different ones). The same text at another line is not parsed again either: the
         body found there is moved (syntax.moved), which made those 662 parses 359. Bodies are never changed
         once parsed: evaluation only reads them, and an override merge builds new ones."""
-        from kms_infracost.sources.hcl.syntax import moved, parse_file, shift_lines
-
         self.parsed_blocks += 1
         text = source.text[start:end]
         if text.startswith("variable"):

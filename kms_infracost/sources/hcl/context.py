@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kms_infracost import model
-from kms_infracost.runmemo import isdir
+from kms_infracost.runmemo import git_root, isdir, realpath
 from kms_infracost.sources.hcl.config import Loader, is_local_source, read_modules_json
 
 
@@ -69,8 +69,6 @@ class Run:
     def boundary(self) -> str:
         """The repository the root lives in (nearest folder with .git); outside git, no bound ("/")."""
         if getattr(self, "_boundary", None) is None:
-            from kms_infracost.runmemo import git_root, realpath
-
             # a pull request's checkout is a git repository; a plain folder (an unpacked archive, a
             # corpus copy) may legitimately call modules beside it, so only git sets a bound
             self._boundary = git_root(realpath(self.root_dir or ".")) or os.path.abspath(os.sep)
@@ -78,8 +76,6 @@ class Run:
 
     def outside(self, parent_dir: str, source: str) -> bool:
         """A local module source that leaves the repository (`../../..`, or a symlink out of it)."""
-        from kms_infracost.runmemo import realpath
-
         target = realpath(os.path.join(parent_dir or ".", source))
         boundary = self.boundary()
         return not (target == boundary or target.startswith(boundary.rstrip(os.sep) + os.sep))

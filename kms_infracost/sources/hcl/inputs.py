@@ -9,6 +9,7 @@ so var files (and .tfvars files given as paths) come before every --var.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,8 +49,6 @@ def group_roots(paths: list[str]) -> list[Root]:
     A path named here is priced even inside `.terraform/` (an installed module you want priced): only a
     search for projects skips `.terraform/`.
     """
-    import stat
-
     roots: dict[str, Root] = {}
     for path in paths:
         known = listed_entry(path)  # the folder's listing, which the run made: no stat

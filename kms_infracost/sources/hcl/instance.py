@@ -12,7 +12,7 @@ from typing import Any
 from kms_infracost.errors import UserError
 from kms_infracost.records import record
 from kms_infracost.sources.hcl import values as tv
-from kms_infracost.sources.hcl.config import Block, ModuleConfig, is_local_source
+from kms_infracost.sources.hcl.config import Block, ModuleConfig, dir_key, is_local_source
 from kms_infracost.sources.hcl.context import RawString, RootValue, Run, not_installed
 from kms_infracost.sources.hcl.evaluate import (
     Count,
@@ -523,8 +523,6 @@ class ModuleInstance:
         return out
 
     def _calls_ancestor(self, directory: str) -> bool:
-        from kms_infracost.sources.hcl.config import dir_key
-
         target = dir_key(directory)
         node: ModuleInstance | None = self
         while node is not None:

@@ -623,12 +623,22 @@ def parse_file(text: str, path: str) -> Body:
     return _parse(text, path)
 
 
+#: fastparse, imported by the first text parsed (a run served by the parse cache parses none); kept here
+#: because an import statement run again still costs a few microseconds, and a cold run parses hundreds
+_fastparse: Any = None
+
+
 def _parse(text: str, path: str) -> Body:
     """The hand-written reader when it is sure (fastparse.py), else python-hcl2's grammar through Lark."""
-    from kms_infracost.sources.hcl import fastparse
+    global _fastparse
+    fastparse = _fastparse
+    if fastparse is None:
+        from kms_infracost.sources.hcl import fastparse as module
 
+        fastparse = _fastparse = module
     try:
-        return fastparse.parse_body(text, path)
+        body: Body = fastparse.parse_body(text, path)
+        return body
     except fastparse.Fallback:
         pass
     return lark_body(text, path)
