@@ -167,10 +167,15 @@ def decode(data: bytes, path: str) -> str:
         ) from None
 
 
+#: os.open's flags for reading a whole file (worked out once: a getattr that fails raises and formats an
+#: AttributeError inside, and O_BINARY is missing everywhere but Windows)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
 def _read_file(path: str) -> tuple[bytes, os.stat_result]:
     """A file's bytes and its stat, in four system calls: open() with its buffering layers made eight (a
     terminal check, seeks, a second stat), and a monorepo run reads thousands of files."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _READ_FLAGS)
     try:
         stat = os.fstat(fd)
         observer = runmemo.file_observer
