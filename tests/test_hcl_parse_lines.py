@@ -93,7 +93,7 @@ def test_the_same_block_text_further_down_is_moved_not_parsed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kms_infracost import runmemo
-    from kms_infracost.sources.hcl import scan
+    from kms_infracost.sources.hcl import config, scan
     from kms_infracost.sources.hcl.cache import ParseCache
     from kms_infracost.sources.hcl.config import Loader
 
@@ -107,7 +107,7 @@ def test_the_same_block_text_further_down_is_moved_not_parsed_again(
         parses.append(path)
         return real(text, path)
 
-    monkeypatch.setattr(syntax, "parse_file", counted)
+    monkeypatch.setattr(config, "parse_file", counted)  # the name the loader calls
     with runmemo.scope():
         loader = Loader(ParseCache(None))
         bodies = []
