@@ -412,8 +412,13 @@ def _renamed(source: scan.SourceFile, path: str) -> scan.SourceFile:
     return renamed
 
 
+_OVERRIDE_TAILS = ("override.tf", "override.tf.json", "override.tofu", "override.tofu.json")
+
+
 def is_override(path: str) -> bool:
     """override.tf, override.tf.json, *_override.tf, *_override.tf.json (and the same with .tofu)."""
+    if not path.endswith(_OVERRIDE_TAILS):  # most files: one test
+        return False
     name = os.path.basename(path)
     for suffix in (".tf.json", ".tofu.json", ".tf", ".tofu"):
         if name.endswith(suffix):

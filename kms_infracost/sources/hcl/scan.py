@@ -106,17 +106,27 @@ class ScanError(Exception):
 
 def is_config_file(name: str) -> bool:
     """Terraform's own rule: .tf / .tf.json (and OpenTofu's .tofu / .tofu.json), ignoring hidden files and
-    editor backups."""
-    if name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#")):
-        return False
-    return name.endswith(TF_SUFFIXES)
+    editor backups. Kept by name: a repository's folders repeat a few names (main.tf, variables.tf …)
+    thousands of times, and each str method call parses its arguments anew."""
+    try:
+        return _CONFIG_NAMES[name]
+    except KeyError:
+        pass
+    answer = not (name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#")))
+    answer = answer and name.endswith(TF_SUFFIXES)
+    if len(_CONFIG_NAMES) < 4096:  # names, not paths: bounded in practice, and bounded here
+        _CONFIG_NAMES[name] = answer
+    return answer
+
+
+_CONFIG_NAMES: dict[str, bool] = {}
 
 
 def join(directory: str, name: str) -> str:
     """A path inside a directory as the user named it (no "./" in front of names in the current one)."""
     if directory in ("", "."):
         return name
-    if _POSIX and not directory.endswith("/") and not name.startswith("/"):
+    if _POSIX and directory[-1] != "/" and name[:1] != "/":  # indexing: no method call for each name
         return f"{directory}/{name}"  # what os.path.join gives here, for thousands of names a run
     return os.path.join(directory, name)
 
@@ -143,10 +153,10 @@ def config_files(directory: str) -> list[str]:
 
 def _tofu_twin(name: str) -> str | None:
     """The OpenTofu file that replaces this .tf / .tf.json file when both are in one folder."""
-    for suffix in (".tf.json", ".tf"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)] + _TOFU_TWIN[suffix]
-    return None
+    if not name.endswith((".tf.json", ".tf")):
+        return None
+    suffix = ".tf.json" if name.endswith(".tf.json") else ".tf"
+    return name[: -len(suffix)] + _TOFU_TWIN[suffix]
 
 
 def decode(data: bytes, path: str) -> str:
