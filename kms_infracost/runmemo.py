@@ -85,8 +85,17 @@ def abspath(path: str) -> str:
         known = _absolute = _tables["abspath"] = {"": os.getcwd()}  # "" is the working directory itself
     found = known.get(path)
     if found is None:
-        found = known[path] = os.path.normpath(path if os.path.isabs(path) else os.path.join(known[""], path))
+        parts = path.split("/")
+        if _POSIX and parts[0] and "" not in parts and "." not in parts and ".." not in parts:
+            base = known[""]  # `a/b.tf` below the working directory: nothing for normpath to do
+            found = known[path] = (base if base[-1] != "/" else base[:-1]) + "/" + path
+        else:
+            found = known[path] = os.path.normpath(path if os.path.isabs(path) else os.path.join(known[""], path))
     return found
+
+
+#: "/" is the only separator (no "\\" besides): plain relative names can be joined as text
+_POSIX = os.sep == "/" and os.altsep is None
 
 
 def running() -> bool:
@@ -99,7 +108,10 @@ def relative(path: str, base: str | os.PathLike[str]) -> str:
     component by component: a run names each of hundreds of projects relative to the working directory
     several times."""
     where, start = abspath(path), os.fspath(base)
-    if os.path.isabs(start) and start == os.path.normpath(start):
+    normal = table("normal bases")  # bases found absolute and normalized: a run has a few, asked hundreds of times
+    if start not in normal and os.path.isabs(start) and start == os.path.normpath(start):
+        normal[start] = True
+    if start in normal:
         if where == start:
             return os.curdir
         prefix = start if start.endswith(os.sep) else start + os.sep
@@ -210,7 +222,11 @@ def entry(path: str) -> Entry | None:
     folders, whose listings the run makes anyway."""
     if _tables is None:
         return None
-    folder, name = os.path.split(path)
+    if _POSIX:  # os.path.split, without its separator lookups, for thousands of names a run
+        head, _, name = path.rpartition("/")
+        folder = head + "/" if head.strip("/") == "" and path[:1] == "/" else head.rstrip("/") or head
+    else:
+        folder, name = os.path.split(path)
     if name in ("", ".", ".."):
         return None
     found = _names(folder)

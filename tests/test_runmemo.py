@@ -97,10 +97,21 @@ def test_the_walk_is_os_walk(tree: Path) -> None:
     assert not any(f.startswith(str(tree / "a" / "link")) for f, _, _ in ours)
 
 
+def test_plain_names_below_the_root_folder_are_joined_as_os_abspath_joins_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir("/")
+    cases = ["tmp", "tmp/x.tf", "a/b/c", "a//b", "./tmp", "tmp/../etc", "/tmp/x"]
+    with runmemo.scope():
+        assert [runmemo.abspath(c) for c in cases] == [os.path.abspath(c) for c in cases]
+
+
 def test_listings_and_entries_are_kept_for_a_run_only(tree: Path) -> None:
     (tree / "a" / "main.tf").write_text("")
     with runmemo.scope():
         assert runmemo.entry("a/main.tf") == ("main.tf", True, False, False)
+        assert runmemo.entry("a//main.tf") == runmemo.entry("./a/main.tf") == ("main.tf", True, False, False)
+        assert runmemo.entry(f"{tree}//a/main.tf") == ("main.tf", True, False, False)
+        listed = next(e for e in runmemo.listing("/") if e[0] == "tmp")
+        assert runmemo.entry("//tmp") == runmemo.entry("/tmp") == listed
         assert runmemo.entry(str(tree / "a" / "link")) == ("link", False, True, True)
         assert runmemo.entry("a/nothing.tf") is None  # not in the listing: the caller asks the system
         assert runmemo.entry("a/") is None and runmemo.entry("a/..") is None  # not a plain name
