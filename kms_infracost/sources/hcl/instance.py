@@ -323,7 +323,7 @@ class ModuleInstance:
 
     # -- sensitivity ---------------------------------------------------------------------------------
     def sensitive(self, node: Any, depth: int = 0) -> bool:
-        if not isinstance(node, list) or node[:1] == ["L"]:
+        if not isinstance(node, list) or (node and node[0] == "L"):
             return False  # a literal (a third of what resources hold) carries no mark: no memo, no id()
         if depth == 0:
             key = id(node)  # once: id() is an audited event, which a recorded run (replay.py) hooks
@@ -340,25 +340,30 @@ class ModuleInstance:
         `sensitive`, locals and module arguments built from them, outputs declared `sensitive`) gives the
         same answer for the expressions configurations write, without marking every value.
         """
-        if depth > 32 or not isinstance(node, list):
+        if depth > 32 or not isinstance(node, list) or not node:
             return False
-        if node[:1] == ["F"] and node[1].removeprefix("core::") in ("nonsensitive", "issensitive"):
-            return False
-        if node[:1] == ["F"] and node[1].removeprefix("core::") == "sensitive":
-            return True
-        if node[:1] == ["GA"] and isinstance(node[1], list) and node[1][:1] == ["V"]:
-            root, name = node[1][1], node[2]
-            if root == "var":
-                return self._var_sensitive(name, depth)
-            if root == "local":
-                entry = self.config.locals.get(name)
-                return entry is not None and self.sensitive(entry[0], depth + 1)
-        if (
-            node[:1] == ["GA"] and isinstance(node[1], list) and node[1][:1] == ["GA"]
-            and node[1][1] == ["V", "module"]
-        ):
-            return self._output_sensitive(node[1][2], node[2], depth)
-        return any(self.sensitive(item, depth + 1) for item in node if isinstance(item, list))
+        tag = node[0]  # the node's kind, read once (a run walks thousands of nodes)
+        if tag == "F":
+            function = node[1].removeprefix("core::")
+            if function in ("nonsensitive", "issensitive"):
+                return False
+            if function == "sensitive":
+                return True
+        elif tag == "GA" and isinstance(node[1], list) and node[1]:
+            base = node[1]
+            if base[0] == "V":
+                root, name = base[1], node[2]
+                if root == "var":
+                    return self._var_sensitive(name, depth)
+                if root == "local":
+                    entry = self.config.locals.get(name)
+                    return entry is not None and self.sensitive(entry[0], depth + 1)
+            elif base[0] == "GA" and base[1] == ["V", "module"]:
+                return self._output_sensitive(base[2], node[2], depth)
+        for item in node:  # what self.sensitive(item) does below the top, without a call for each literal
+            if isinstance(item, list) and item and item[0] != "L" and self._marked(item, depth + 1):
+                return True
+        return False
 
     def _var_sensitive(self, name: str, depth: int) -> bool:
         block = self.config.variables.get(name)
