@@ -122,3 +122,15 @@ def test_only_kept_blocks_are_the_kept_ones_of_a_full_split() -> None:
             assert as_rows == [(b.type, b.labels, b.start, b.end, b.line) for b in every if scan.keeps(b)], name
             compared += len(every) > len(kept) > 0
     assert compared > 20  # texts with both kinds of blocks were among them
+
+
+def test_a_file_named_again_keeps_every_field_as_read(tmp_path: Path) -> None:
+    path = tmp_path / "main.tf"
+    path.write_text('module "keys" {\n  source = "../keys"\n}\nresource "alicloud_kms_key" "k" {}\n')
+    source = scan.read_source(str(path))
+    again = source.named("elsewhere/main.tf")
+    assert again.path == "elsewhere/main.tf" and source.path == str(path)
+    for name in scan.SourceFile.__slots__:  # a slot added later must be copied too
+        if name != "path":
+            assert getattr(again, name) == getattr(source, name), name
+    assert (again.mentions_kms, again.module_calls) == (True, [("keys", "../keys")])

@@ -405,11 +405,7 @@ def _renamed(source: scan.SourceFile, path: str) -> scan.SourceFile:
     """A file read already, under the path this read names it by (warnings and file:line show it)."""
     if source.path == path:
         return source
-    renamed = object.__new__(scan.SourceFile)
-    for name in scan.SourceFile.__slots__:  # every field as read (size, times: the cache key), whatever they are
-        setattr(renamed, name, getattr(source, name))
-    renamed.path = path
-    return renamed
+    return source.named(path)  # every field as read (size, times: the cache key)
 
 
 _OVERRIDE_TAILS = ("override.tf", "override.tf.json", "override.tofu", "override.tofu.json")

@@ -90,6 +90,15 @@ class SourceFile:
         #: (call name, source) of each `module "x" { source = "..." }` the text shows
         self.module_calls: list[tuple[str, str | None]] = []
 
+    def named(self, path: str) -> SourceFile:
+        """The same file as read, under another name (as another folder's reading names it); every slot is
+        copied (tests/test_hcl_scan_fastpath.py checks that none is left out)."""
+        other = object.__new__(SourceFile)
+        other.ctime_ns, other.mentions_kms, other.module_calls = self.ctime_ns, self.mentions_kms, self.module_calls
+        other.mtime_ns, other.size, other.text = self.mtime_ns, self.size, self.text
+        other.path = path
+        return other
+
     @property
     def stamp(self) -> tuple[int, int]:
         """What the parse cache keys a file's entry on, with its size and path."""
