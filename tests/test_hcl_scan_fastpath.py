@@ -134,3 +134,51 @@ def test_a_file_named_again_keeps_every_field_as_read(tmp_path: Path) -> None:
         if name != "path":
             assert getattr(again, name) == getattr(source, name), name
     assert (again.mentions_kms, again.module_calls) == (True, [("keys", "../keys")])
+
+
+def _rows(split: Any, text: str, only_kept: bool) -> Any:
+    try:
+        return [(b.type, b.labels, b.start, b.end, b.line) for b in split(text, only_kept)]
+    except scan.ScanError as exc:
+        return f"ScanError: {exc}"
+
+
+TRICKY = [
+    # a heredoc holding a line with only `}` (a JSON policy): the cut there does not scan
+    'resource "alicloud_ram_policy" "p" {\n  document = <<EOF\n{\n  "a": 1\n}\nEOF\n}\nvariable "v" {}\n',
+    # a block comment and a nested block closed at the line start
+    '/* old:\n}\n*/\nlocals {\n  a = 1\n}\nresource "x" "y" {\n  lifecycle {\n}\n}\n',
+    # the last block closed without a line break, a stray brace, CRLF line ends
+    'variable "a" {\n}\nvariable "b" {\n}',
+    'variable "a" {\n}\n}\nvariable "b" {\n}\n',
+    'variable "a" {\r\n}\r\nvariable "b" {\r\n}\r\n',
+    # the same pieces again further down: their lines and offsets are the later ones
+    'variable "a" {\n}\nvariable "a" {\n}\n\n\nvariable "a" {\n}\nresource "alicloud_kms_key" "k" {\n}\n',
+]
+
+
+@pytest.mark.parametrize("only_kept", [False, True], ids=["all", "kept"])
+def test_a_text_cut_into_pieces_splits_as_the_whole_text(only_kept: bool) -> None:
+    """Each piece scanned on its own (once a run) gives the whole text's blocks, lines and errors."""
+    from kms_infracost import runmemo
+
+    texts = [(f"tricky {i}", t) for i, t in enumerate(TRICKY)]
+    texts += [(name, text) for group in GROUPS.values() for name, text in group()]
+    with runmemo.scope():
+        for _ in range(2):  # the second time every piece is known
+            for name, text in texts:
+                assert _rows(scan.split_blocks, text, only_kept) == _rows(scan._split, text, only_kept), name
+    assert _rows(scan.split_blocks, TRICKY[3], False) == _rows(scan._split, TRICKY[3], False) != []
+    assert str(_rows(scan.split_blocks, TRICKY[3], False)).startswith("ScanError")
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([*_PIECES, "\n}\n", 'variable "v" {\n}\n', "<<EOF\n}\nEOF\n"]), max_size=40))
+def test_generated_texts_split_in_pieces_as_the_whole_text(pieces: list[str]) -> None:
+    from kms_infracost import runmemo
+
+    text = "".join(pieces)
+    with runmemo.scope():
+        for _ in range(2):
+            for only_kept in (False, True):
+                assert _rows(scan.split_blocks, text, only_kept) == _rows(scan._split, text, only_kept), text

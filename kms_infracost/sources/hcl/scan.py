@@ -348,7 +348,44 @@ def skip_braced(text: str, i: int) -> int:
 def split_blocks(text: str, only_kept: bool = False) -> list[TopBlock]:
     """Top-level blocks of an HCL file; ScanError when the text is not a sequence of blocks.
 
-    only_kept: just the blocks `keeps` keeps (the rest are still read past, to find where each ends)."""
+    only_kept: just the blocks `keeps` keeps (the rest are still read past, to find where each ends).
+
+    A formatted file closes each top-level block with a line holding only `}`. The text is cut after each
+    such line and each piece is scanned on its own, once a run for each distinct piece: copied stacks
+    repeat most of their blocks, and scanning is character by character. A piece scans only if it is
+    a whole sequence of blocks ending at that `}` (a cut inside a heredoc, a comment or a nested block
+    leaves a piece that does not scan), and the scan of a text reads each block up to its `}` and no
+    further, so the pieces' blocks are the whole text's. When a piece does not scan, the whole text is
+    scanned as one, which finds the same blocks or the error to report."""
+    if "\n}\n" not in text:
+        return _split(text, only_kept)
+    memo = runmemo.table("split pieces")
+    blocks: list[TopBlock] = []
+    pos, line, n = 0, 1, len(text)
+    while pos < n:
+        cut = text.find("\n}\n", pos)
+        end = n if cut < 0 else cut + 3
+        piece = text[pos:end] if pos or end < n else text
+        key = (piece, only_kept)
+        found = memo.get(key)
+        if found is None:
+            try:
+                found = _split(piece, only_kept)
+            except ScanError:
+                return _split(text, only_kept)  # not cut between blocks, or a bad text: the whole text names it
+            memo[key] = found
+        if pos == 0:
+            blocks.extend(found)
+        else:
+            shift = line - 1
+            blocks.extend(TopBlock(b.type, b.labels, b.start + pos, b.end + pos, b.line + shift) for b in found)
+        line += piece.count("\n")
+        pos = end
+    return blocks
+
+
+def _split(text: str, only_kept: bool) -> list[TopBlock]:
+    """split_blocks on one text, scanned from its start."""
     blocks: list[TopBlock] = []
     i, n = 0, len(text)
     line, counted = 1, 0  # lines counted up to `counted`, so a file of many blocks is counted once
