@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from kms_infracost import model
+from kms_infracost import model, runmemo
 from kms_infracost.errors import UserError
 from kms_infracost.sources.hcl.values import LimitError
 
@@ -66,7 +66,25 @@ def load_hcl(
     evaluation read, so a survey can tell "found, with no instances" from "not found".
     read, when given, holds folders whose files this run has read already (the search for root modules),
     by normcase'd absolute folder: they are not read again.
+
+    One call is one run (runmemo.scope): what it works out once a run (a file's pieces, a block's parse,
+    a folder's listing) is kept for the call, or for the run that called it.
     """
+    with runmemo.scope():
+        return _load(paths, default_region, variables, var_files, use_cache, env, blocks_seen, unknown_values, read)
+
+
+def _load(
+    paths: list[str],
+    default_region: str | None,
+    variables: list[str] | None,
+    var_files: list[str] | None,
+    use_cache: bool,
+    env: Mapping[str, str] | None,
+    blocks_seen: list[tuple[str, int | None, str, int]] | None,
+    unknown_values: str,
+    read: Mapping[str, list[SourceFile]] | None,
+) -> model.Inventory:
     cachedir, cache, config, context, inputs, instance, collect, normalize = _machinery()
     environ = os.environ if env is None else env
     if not paths:
