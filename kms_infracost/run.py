@@ -23,9 +23,9 @@ from kms_infracost.pricing.book import select_books
 from kms_infracost.pricing.engine import estimate
 from kms_infracost.projects import DEFAULT_USAGE_FILE, Project
 from kms_infracost.records import field, record
+from kms_infracost.runmemo import absent, realpath, relative
 from kms_infracost.runmemo import cwd as working_directory
 from kms_infracost.runmemo import entry as listed_entry
-from kms_infracost.runmemo import realpath, relative
 from kms_infracost.sources import nothing_found, other_providers
 from kms_infracost.sources.hcl import load_hcl, scan
 from kms_infracost.usage.annotations import collect_annotations
@@ -128,7 +128,10 @@ def project_settings(project: Project, run_config: Config, options: RunOptions, 
     elif default is not None:
         project.usage_target = relative(str(default), working_directory())
         listed = listed_entry(str(default))  # the folder's listing says, when it holds the name: no stat
-        present = default.is_file() if listed is None else bool(listed[1])
+        if listed is not None:
+            present = bool(listed[1])
+        else:  # nor a name like it (a case-insensitive disk): not there, no stat
+            present = not absent(str(default)) and default.is_file()
         if present:
             config.usage_file = project.usage_target
     return config

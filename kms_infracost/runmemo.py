@@ -233,6 +233,25 @@ def entry(path: str) -> Entry | None:
     return None if found is None else found.get(name)
 
 
+def absent(path: str) -> bool:
+    """Inside a run, when the folder's listing holds no name that could be this one, compared without case
+    (a case-insensitive disk finds `Name` by `name`): the file is not there, without a stat. False when
+    there is no run, the folder cannot be listed or a name like it is there: then ask the system. A
+    monorepo run looks for a default usage file in each of hundreds of projects, and most have none."""
+    if _tables is None:
+        return False
+    folder, _, name = path.rpartition(os.sep)
+    names = _names(folder or ".") if name not in ("", ".", "..") else None
+    if names is None:
+        return False
+    folded = table("folded names")
+    key = abspath(folder or ".")
+    known = folded.get(key)
+    if known is None:
+        known = folded[key] = {n.casefold() for n in names}
+    return name.casefold() not in known
+
+
 def _safely(test: Any) -> bool | None:
     try:
         return bool(test())

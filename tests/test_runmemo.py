@@ -201,3 +201,14 @@ def test_relative_is_os_relpath(tree: Path) -> None:
             for base in bases:
                 for case in cases:
                     assert runmemo.relative(case, base) == os.path.relpath(case, base), (case, base)
+
+
+def test_absent_is_said_only_when_the_listing_holds_no_name_like_it(tree: Path) -> None:
+    (tree / "a" / "Usage.YML").write_text("")
+    assert not runmemo.absent("a/none.yml")  # outside a run: never said, the caller asks the system
+    with runmemo.scope():
+        assert runmemo.absent("a/none.yml") and runmemo.absent(str(tree / "a" / "none.yml"))
+        assert not runmemo.absent("a/usage.yml")  # a case-insensitive disk would find Usage.YML by it
+        assert not runmemo.absent("a/Usage.YML")
+        assert not runmemo.absent("nope/x.yml")  # the folder cannot be listed: ask
+        assert not runmemo.absent("a/..") and runmemo.absent("x.yml")
