@@ -170,7 +170,7 @@ def _tofu_twin(name: str) -> str | None:
 
 def decode(data: bytes, path: str) -> str:
     """Bytes to text, with the errors a user can act on (binary file, wrong encoding)."""
-    if b"\x00" in data:
+    if 0 in data:  # a NUL byte (an int is looked for directly; a bytes needle is first tried as an int, which raises)
         raise UserError("is a binary file, not Terraform text; remove it or give it another extension", path)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
