@@ -292,6 +292,8 @@ class _Recorder:
             return
         if event == "open":
             path, mode, flags = args
+            if path is runmemo.reading:  # the file reader's own open: it tells read() how it went
+                return
             if mode is None:
                 reading = isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR) == 0
             else:
@@ -303,9 +305,11 @@ class _Recorder:
         else:
             self.spawned = True
 
-    def read(self, path: str, stat: os.stat_result) -> None:
-        """A file the run read whole, with the stat of what it opened: storing the entry need not stat it."""
-        self.note(path, "stat", True, _fields(stat))
+    def read(self, path: str, stat: os.stat_result | None) -> None:
+        """A file the run read whole, with the stat of what it opened: storing the entry need not stat it.
+        None: opening it failed, which the entry records as the path not being there (a replay then
+        needs it still missing; a file unreadable then and there now is run again, never replayed)."""
+        self.note(path, "stat", True, _fields(stat) if stat is not None else False)
 
     def stat(self, path: Any, *args: Any, dir_fd: Any = None, follow_symlinks: bool = True, **kw: Any) -> Any:
         return self._through(_stat, path, args, dir_fd, follow_symlinks, {**kw, "follow_symlinks": follow_symlinks})

@@ -23,8 +23,11 @@ _absolute: dict[str, str] | None = None
 _leave: list[Any] | None = None
 
 #: told (path, os.stat_result) of each file the run reads whole, while a run is recorded for replay (the
-#: recorder then knows how the file looked without a stat of its own); None otherwise
-file_observer: Callable[[str, os.stat_result], None] | None = None
+#: recorder then knows how the file looked without a stat of its own), or (path, None) when opening it
+#: failed; None otherwise
+file_observer: Callable[[str, os.stat_result | None], None] | None = None
+#: the path being opened for the observer, meanwhile: the recorder leaves that `open` event to it
+reading: str | None = None
 
 
 class scope:  # used as `with runmemo.scope():`, like a function

@@ -270,3 +270,30 @@ def test_a_folder_named_in_bytes_that_are_not_utf8_is_stored_and_replayed(tmp_pa
     assert _check(repo) == first
     os.unlink(odd)  # and a change to that folder still runs it again
     assert _check(repo) == _check(repo, env={"KMS_INFRACOST_REPLAY": "0"})
+
+
+def test_the_file_reader_tells_the_recorder_how_each_open_went(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader's own opens are noted by what it tells the recorder (the stat it took, or that the open
+    failed); the audit hook leaves that `open` event alone, and notes every other."""
+    from kms_infracost import runmemo
+    from kms_infracost.sources.hcl import scan
+
+    (tmp_path / "main.tf").write_text("locals {}\n")
+    monkeypatch.chdir(tmp_path)
+    recorder = replay._Recorder([])
+    monkeypatch.setattr(runmemo, "file_observer", recorder.read)
+    with runmemo.scope():
+        scan.read_source("main.tf")
+        with pytest.raises(Exception, match="no such file"):
+            scan.read_source("gone.tf")
+        assert runmemo.reading is None  # the reader puts it back after each of its opens, failed or not
+        own = "being-read.tf"
+        monkeypatch.setattr(runmemo, "reading", own)
+        recorder.audit("open", (own, None, os.O_RDONLY))  # while the reader opens it: left to the reader
+        recorder.audit("open", ("other.txt", None, os.O_RDONLY))  # anything else: noted, stat'ed when stored
+    seen = {path: look for (path, kind, _), look in recorder.paths.items() if kind == "stat"}
+    assert seen == {
+        str(tmp_path / "main.tf"): replay._fields((tmp_path / "main.tf").stat()),
+        str(tmp_path / "gone.tf"): False,
+        str(tmp_path / "other.txt"): None,
+    }

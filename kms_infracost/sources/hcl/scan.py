@@ -194,10 +194,20 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY"
 def _read_file(path: str) -> tuple[bytes, os.stat_result]:
     """A file's bytes and its stat, in four system calls: open() with its buffering layers made eight (a
     terminal check, seeks, a second stat), and a monorepo run reads thousands of files."""
-    fd = os.open(path, _READ_FLAGS)
+    observer = runmemo.file_observer
+    if observer is None:
+        fd = os.open(path, _READ_FLAGS)
+    else:  # a recorded run: the observer is told how the open went (its audit event is left to it)
+        runmemo.reading = path
+        try:
+            fd = os.open(path, _READ_FLAGS)
+        except OSError:
+            observer(path, None)
+            raise
+        finally:
+            runmemo.reading = None
     try:
         stat = os.fstat(fd)
-        observer = runmemo.file_observer
         if observer is not None:
             observer(path, stat)
         if modes.S_ISDIR(stat.st_mode):
