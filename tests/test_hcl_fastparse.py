@@ -310,3 +310,60 @@ def test_reading_a_block_the_fast_reader_accepts_imports_no_parser() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "[]\n"
+
+
+def _as_parsed(piece: str) -> Any:
+    """A top-level block's body as config.py gets it from its own text (None: not one block, or unread)."""
+    try:
+        parsed = syntax.parse_file(piece, "t.tf")
+    except UserError:
+        return None
+    return parsed["b"][0][3] if len(parsed["b"]) == 1 and not parsed["a"] else None
+
+
+def _masked_equal(pieces: Iterator[str]) -> int:
+    """How many pieces went through a masked parse; asserts each body equals the piece's own parse."""
+    memo: dict[str, Any] = {}
+    used = 0
+    for piece in pieces:
+        for _ in range(2):  # the second time from the memo
+            got = syntax.parse_masked(piece, "t.tf", memo)
+            if got is not None:
+                assert got == _as_parsed(piece), repr(piece)
+                used += 1
+    return used
+
+
+@pytest.mark.parametrize("group", ["repository", "corpus", "peer"])
+def test_a_block_read_through_its_masked_text_is_the_block_as_written(group: str) -> None:
+    """The words inside strings masked, the text parsed (once for all texts masked alike), the words put
+    back: the same body as parsing the block itself, over every block of every text the tests know."""
+    if not any(GROUPS[group]()):
+        pytest.skip(f"../shared/{group} is not here")
+    blocks = (p for n, p in _pieces(GROUPS[group]()) if ":" in n)
+    assert _masked_equal(blocks) > (200 if group == "repository" else 400)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_mutated_blocks_read_through_their_masked_text_are_the_blocks_as_written(seed: int) -> None:
+    assert _masked_equal(_mutated(seed + 10, 2500)) > 300
+
+
+def test_blocks_that_differ_only_in_their_strings_words_share_one_parse() -> None:
+    texts = [
+        f'resource "alicloud_kms_key" "data" {{\n  description = "{stack} data key ${{count.index}}"\n'
+        f'  tags = {{ Stack = "{stack}", "team-{stack}" = "x" }}\n}}'
+        for stack in ("stack1", "stack2", "mod-x.y_z")
+    ]
+    memo: dict[str, Any] = {}
+    bodies = [syntax.parse_masked(t, "t.tf", memo) for t in texts]
+    assert len(memo) == 1 and bodies == [_as_parsed(t) for t in texts]
+    assert bodies[2]["a"]["description"][0][1][0] == "mod-x.y_z data key "  # the template's first part
+    for text in (
+        'locals {\n  a = <<EOF\nx\nEOF\n}',  # a heredoc: strings are not followed through it
+        'locals {\n  a = "\\n x"\n}',  # an escape
+        'locals {\n  a = "caf\u00e9"\n}',  # not ASCII (NFC joins across words)
+        'locals {\n  a = "${"q"}"\n}',  # a quote inside a template
+        "locals {\n  a = 1\n}",  # no string
+    ):
+        assert syntax.masked(text) is None, text

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kms_infracost.errors import UserError
 from kms_infracost.runmemo import abspath, table
 from kms_infracost.sources.hcl import scan
-from kms_infracost.sources.hcl.syntax import moved, parse_file, shift_lines
+from kms_infracost.sources.hcl.syntax import moved, parse_file, parse_masked, shift_lines
 
 if TYPE_CHECKING:
     from kms_infracost.sources.hcl.cache import ParseCache
@@ -379,13 +379,18 @@ class Loader:
         if elsewhere is not None:
             body: dict[str, Any] = moved(elsewhere[0], line - elsewhere[1])
         else:
-            try:
-                parsed = parse_file(text, source.path)
-            except UserError as exc:
-                if exc.line:
-                    exc.line += line - 1
-                raise
-            body = parsed["b"][0][3]
+            # a text seen before with other words in its strings: that parse, with these words
+            found = parse_masked(text, source.path, table("masked texts"))
+            if found is not None:
+                body = found
+            else:
+                try:
+                    parsed = parse_file(text, source.path)
+                except UserError as exc:
+                    if exc.line:
+                        exc.line += line - 1
+                    raise
+                body = parsed["b"][0][3]
             shift_lines(body, line - 1)
             same_text[text] = (body, line)
         parsed_before[(text, line)] = body

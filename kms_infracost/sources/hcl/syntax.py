@@ -623,6 +623,92 @@ def parse_file(text: str, path: str) -> Body:
     return _parse(text, path)
 
 
+# -- one parse for blocks that differ only in the words inside their strings ------------------------------
+
+#: the tokens of a block text without heredocs: a string (plain characters, `${...}` and `%{...}` without
+#: quotes or braces inside, lone `$` and `%`; no escapes), a comment, or anything else
+_MASK_TOKEN = re.compile(
+    r'("(?:[^"\\\n$%]|[$%]\{[^{}"#/<\n]*\}|[$%](?![{$%]))*")'
+    r"|#[^\n]*|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/"
+    r'|[^"#/<]+|/(?![/*])|<(?!<)'
+)
+#: inside a string: a template sequence (kept), or a run of ASCII letters, digits, `_`, `.` and `-` (masked)
+_STRING_WORDS = re.compile(r"([$%]\{[^{}\"#/<\n]*\})|([A-Za-z0-9_.-]+)")
+_MASK = re.compile("\x00([0-9]+)\x00")
+
+
+def masked(text: str) -> tuple[str, list[str]] | None:
+    """The text with each run of words inside its strings replaced by a numbered placeholder, and the runs
+    in order; None when there is none, or the text is not ASCII or holds what this reading does not
+    follow (a heredoc, an escape, a quote inside a template), so that a string could be mistaken.
+
+    Copied stacks repeat blocks whose strings differ (`"stack107 data key ${count.index}"`): their masked
+    texts are the same, parsed once. A placeholder keeps the token a string's text was, so the parse has the
+    same shape; only the words differ, and they are put back (unmask)."""
+    if not text.isascii() or '"' not in text:
+        return None
+    runs: list[str] = []
+
+    def placeholder(m: re.Match[str]) -> str:
+        if m.group(1) is not None:
+            return m.group(1)
+        runs.append(m.group(2))
+        return f"\x00{len(runs) - 1}\x00"
+
+    pieces: list[str] = []
+    pos, n = 0, len(text)
+    while pos < n:
+        m = _MASK_TOKEN.match(text, pos)
+        if m is None:
+            return None
+        quoted = m.group(1)
+        pieces.append(_STRING_WORDS.sub(placeholder, quoted) if quoted is not None else m.group())
+        pos = m.end()
+    return ("".join(pieces), runs) if runs else None
+
+
+def unmask(node: Any, runs: list[str]) -> Any:
+    """A parse of a masked text, as a new tree, with each placeholder's words put back."""
+    if isinstance(node, str):
+        return _MASK.sub(lambda m: runs[int(m.group(1))], node) if "\x00" in node else node
+    if isinstance(node, list):
+        return [unmask(item, runs) for item in node]
+    if isinstance(node, dict):
+        return {unmask(k, runs): unmask(v, runs) for k, v in node.items()}
+    if type(node) is tuple:
+        return tuple(unmask(item, runs) for item in node)
+    return node
+
+
+def parse_masked(text: str, path: str, memo: dict[str, Any]) -> Body | None:
+    """One top-level block's body (lines as parsed at line 1), through the parse of its masked text, kept in
+    memo; None when the text is not masked or the hand-written reader is not sure of the masked text (the
+    caller parses the text itself, so errors name what the user wrote)."""
+    found = masked(text)
+    if found is None:
+        return None
+    key, runs = found
+    body = memo.get(key)
+    if body is None:
+        global _fastparse
+        if _fastparse is None:
+            from kms_infracost.sources.hcl import fastparse as module
+
+            _fastparse = module
+        try:
+            parsed = _fastparse.parse_body(key, path)
+        except (_fastparse.Fallback, UserError):
+            parsed = None
+        if parsed is None or len(parsed["b"]) != 1 or parsed["a"]:
+            memo[key] = False
+            return None
+        body = memo[key] = parsed["b"][0][3]
+    if body is False:
+        return None
+    result: Body = unmask(body, runs)
+    return result
+
+
 #: fastparse, imported by the first text parsed (a run served by the parse cache parses none); kept here
 #: because an import statement run again still costs a few microseconds, and a cold run parses hundreds
 _fastparse: Any = None
