@@ -101,13 +101,18 @@ def test_the_same_block_text_further_down_is_moved_not_parsed_again(
     (tmp_path / "a.tf").write_text(block)
     (tmp_path / "b.tf").write_text("# moved\n\n\n" + block)
     parses: list[str] = []
-    real = syntax.parse_file
+    real, real_masked = syntax.parse_file, syntax.parse_masked
 
     def counted(text: str, path: str) -> syntax.Body:
         parses.append(path)
         return real(text, path)
 
-    monkeypatch.setattr(config, "parse_file", counted)  # the name the loader calls
+    def counted_masked(text: str, path: str, memo: dict[str, Any]) -> syntax.Body | None:
+        parses.append(path)
+        return real_masked(text, path, memo)
+
+    monkeypatch.setattr(config, "parse_file", counted)  # the names the loader calls
+    monkeypatch.setattr(config, "parse_masked", counted_masked)
     with runmemo.scope():
         loader = Loader(ParseCache(None))
         bodies = []
