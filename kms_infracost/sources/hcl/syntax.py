@@ -690,14 +690,10 @@ def parse_masked(text: str, path: str, memo: dict[str, Any]) -> Body | None:
     key, runs = found
     body = memo.get(key)
     if body is None:
-        global _fastparse
-        if _fastparse is None:
-            from kms_infracost.sources.hcl import fastparse as module
-
-            _fastparse = module
+        reader = _reader()
         try:
-            parsed = _fastparse.parse_body(key, path)
-        except (_fastparse.Fallback, UserError):
+            parsed = reader.parse_body(key, path)
+        except (reader.Fallback, UserError):
             parsed = None
         if parsed is None or len(parsed["b"]) != 1 or parsed["a"]:
             memo[key] = False
@@ -714,14 +710,19 @@ def parse_masked(text: str, path: str, memo: dict[str, Any]) -> Body | None:
 _fastparse: Any = None
 
 
-def _parse(text: str, path: str) -> Body:
-    """The hand-written reader when it is sure (fastparse.py), else python-hcl2's grammar through Lark."""
+def _reader() -> Any:
+    """fastparse, imported by the first text parsed and kept."""
     global _fastparse
-    fastparse = _fastparse
-    if fastparse is None:
+    if _fastparse is None:
         from kms_infracost.sources.hcl import fastparse as module
 
-        fastparse = _fastparse = module
+        _fastparse = module
+    return _fastparse
+
+
+def _parse(text: str, path: str) -> Body:
+    """The hand-written reader when it is sure (fastparse.py), else python-hcl2's grammar through Lark."""
+    fastparse = _reader()
     try:
         body: Body = fastparse.parse_body(text, path)
         return body
