@@ -225,15 +225,19 @@ def entry(path: str) -> Entry | None:
     folders, whose listings the run makes anyway."""
     if _tables is None:
         return None
-    if _POSIX:  # os.path.split, without its separator lookups, for thousands of names a run
-        head, _, name = path.rpartition("/")
-        folder = head + "/" if head.strip("/") == "" and path[:1] == "/" else head.rstrip("/") or head
-    else:
-        folder, name = os.path.split(path)
+    folder, name = _split(path)
     if name in ("", ".", ".."):
         return None
     found = _names(folder)
     return None if found is None else found.get(name)
+
+
+def _split(path: str) -> tuple[str, str]:
+    """os.path.split; on POSIX without its separator lookups, for thousands of names a run."""
+    if not _POSIX:
+        return os.path.split(path)
+    head, _, name = path.rpartition("/")
+    return (head + "/" if head.strip("/") == "" and path[:1] == "/" else head.rstrip("/") or head), name
 
 
 def absent(path: str) -> bool:
@@ -243,7 +247,7 @@ def absent(path: str) -> bool:
     monorepo run looks for a default usage file in each of hundreds of projects, and most have none."""
     if _tables is None:
         return False
-    folder, _, name = path.rpartition(os.sep)
+    folder, name = _split(path)
     names = _names(folder or ".") if name not in ("", ".", "..") else None
     if names is None:
         return False
