@@ -365,5 +365,6 @@ def test_blocks_that_differ_only_in_their_strings_words_share_one_parse() -> Non
         'locals {\n  a = "caf\u00e9"\n}',  # not ASCII (NFC joins across words)
         'locals {\n  a = "${"q"}"\n}',  # a quote inside a template
         "locals {\n  a = 1\n}",  # no string
+        'locals {\n  a = "x\x000\x00"\n}',  # a placeholder's own mark in the text (a file read never holds NUL)
     ):
         assert syntax.masked(text) is None, text

@@ -645,7 +645,7 @@ def masked(text: str) -> tuple[str, list[str]] | None:
     Copied stacks repeat blocks whose strings differ (`"stack107 data key ${count.index}"`): their masked
     texts are the same, parsed once. A placeholder keeps the token a string's text was, so the parse has the
     same shape; only the words differ, and they are put back (unmask)."""
-    if not text.isascii() or '"' not in text:
+    if not text.isascii() or '"' not in text or "\x00" in text:  # NUL marks the placeholders: none may be there
         return None
     runs: list[str] = []
 
